@@ -1,0 +1,299 @@
+//! Accounts of citizens and staff: registration and email verification, login with throttling,
+//! web sessions and API tokens, password reset, and the account overview.
+//!
+//! The use cases here are shared by the JSON API (`api.rs`) and the pages (`pages.rs`); handlers
+//! only extract, call one of them, and respond.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod password;
+pub mod rules;
+pub mod session;
+pub mod store;
+pub mod tokens;
+
+use std::time::Duration;
+
+use crate::app::AppState;
+use crate::email::{self, messages};
+use crate::error::{AppError, FieldCode};
+use crate::secrets::{random_token, token_hash};
+use crate::web::i18n::Lang;
+use model::{AccountKind, EmailAddress, NewPassword, PersonalId, Registration};
+use password::Verdict;
+use store::Account;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api::routes(cfg);
+}
+
+pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
+    pages::routes(cfg);
+}
+
+fn later(now: crate::clock::Timestamp, lifetime: Duration) -> crate::clock::Timestamp {
+    now + chrono::Duration::from_std(lifetime).unwrap_or_default()
+}
+
+fn link(state: &AppState, path: &str, token: &str) -> String {
+    format!("{}{path}?token={token}", state.settings.public_url)
+}
+
+/// Registers a citizen and emails a verification link. Registering an email address or personal
+/// ID that already has an account answers exactly the same, and emails the existing owner
+/// instead (no account enumeration: SECURITY.md AUTH-05).
+pub async fn register(state: &AppState, registration: Registration, lang: Lang) -> Result<(), AppError> {
+    // Hash first, whatever happens next, so both paths take the same time.
+    let hash = state.passwords.hash(registration.password.expose()).await?;
+    let now = state.clock.now();
+    let token = random_token();
+    let verify_link = link(state, "/verify-email", &token);
+    let reset_link = format!("{}/password/forgot", state.settings.public_url);
+    let verification_lifetime = state.settings.limits.email_verification_lifetime;
+    let outcome = state
+        .db
+        .write(move |conn| {
+            let existing = match store::account_by_email(conn, registration.email.as_str())? {
+                Some(account) => Some(account),
+                None => store::account_by_personal_id(conn, registration.personal_id.as_str())?,
+            };
+            if let Some(owner) = existing {
+                let owner_lang = Lang::parse(&owner.locale).unwrap_or_default();
+                let notice = messages::already_registered(owner_lang, &owner.email, &owner.full_name, &reset_link);
+                email::enqueue(conn, &notice, now)?;
+                return Ok(());
+            }
+            let id = uuid::Uuid::now_v7().to_string();
+            store::insert_account(
+                conn,
+                &store::NewAccount {
+                    id: &id,
+                    kind: AccountKind::Citizen.as_str(),
+                    role: None,
+                    email: registration.email.as_str(),
+                    personal_id: Some(registration.personal_id.as_str()),
+                    full_name: registration.full_name.as_str(),
+                    birth_date: Some(registration.birth_date),
+                    phone: Some(registration.phone.as_str()),
+                    password_hash: Some(&hash),
+                    email_verified_at: None,
+                    locale: lang.code(),
+                    is_demo: false,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            store::insert_one_time_token(conn, &id, "verify_email", &token_hash(&token), now, later(now, verification_lifetime))?;
+            let message = messages::verify_email(lang, registration.email.as_str(), registration.full_name.as_str(), &verify_link);
+            email::enqueue(conn, &message, now)?;
+            Ok(())
+        })
+        .await;
+    match outcome {
+        // Two registrations raced for the same address: the other one won; answer the same.
+        Err(AppError::Internal(error))
+            if error.downcast_ref::<diesel::result::Error>().is_some_and(crate::db::is_unique_violation) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// Confirms an email address from the link in the verification email.
+pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AppError> {
+    let hash = token_hash(token);
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |conn| {
+            let (account_id, _) =
+                store::take_one_time_token(conn, &hash, &["verify_email"], now)?.ok_or(AppError::InvalidToken)?;
+            store::set_email_verified(conn, &account_id, now)?;
+            Ok(())
+        })
+        .await
+}
+
+/// How someone identifies themselves at login: an email address or a 12-digit personal ID.
+fn login_identifier(raw: &str) -> String {
+    match PersonalId::parse(raw) {
+        Ok(id) => id.as_str().to_owned(),
+        Err(_) => raw.trim().to_lowercase(),
+    }
+}
+
+/// Checks a login and password, with backoff per identifier and per client address. Unknown
+/// identifiers are throttled and timed exactly like known ones.
+pub async fn authenticate(
+    state: &AppState,
+    login: &str,
+    password: &str,
+    client: std::net::IpAddr,
+) -> Result<Account, AppError> {
+    let identifier = login_identifier(login);
+    let keys = [format!("login:{identifier}"), format!("ip:{client}")];
+    let frees = [
+        state.settings.limits.login_free_failures_per_account,
+        state.settings.limits.login_free_failures_per_ip,
+    ];
+    let now = state.clock.now();
+    let window_start = now - chrono::Duration::from_std(rules::FAILURE_WINDOW).unwrap_or_default();
+    let lookup = identifier.clone();
+    let throttle_keys = keys.clone();
+    let (account, waits) = state
+        .db
+        .read(move |conn| {
+            let mut waits = Vec::new();
+            for (key, free) in throttle_keys.iter().zip(frees) {
+                let (failures, last) = store::failures_since(conn, key, window_start)?;
+                waits.extend(rules::login_wait(u32::try_from(failures).unwrap_or(u32::MAX), last, now, free));
+            }
+            let account = if lookup.contains('@') {
+                store::account_by_email(conn, &lookup)?
+            } else {
+                store::account_by_personal_id(conn, &lookup)?
+            };
+            Ok((account, waits))
+        })
+        .await?;
+    if let Some(retry_after) = waits.into_iter().max() {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let account = account.filter(|a| a.is_active);
+    let stored = account.as_ref().and_then(|a| a.password_hash.as_deref());
+    let verdict = state.passwords.verify(password, stored).await?;
+    let Some(account) = account else {
+        return Err(record_login_failure(state, keys).await);
+    };
+    let Verdict::Right { needs_rehash } = verdict else {
+        return Err(record_login_failure(state, keys).await);
+    };
+    let rehash = match needs_rehash {
+        true => Some(state.passwords.hash(password).await?),
+        false => None,
+    };
+    let account_key = keys[0].clone();
+    let account_id = account.id.clone();
+    state
+        .db
+        .write(move |conn| {
+            store::clear_failures(conn, &account_key)?;
+            if let Some(hash) = rehash {
+                store::set_password_hash(conn, &account_id, &hash, now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    if account.email_verified_at.is_none() {
+        return Err(AppError::EmailNotVerified);
+    }
+    Ok(account)
+}
+
+async fn record_login_failure(state: &AppState, keys: [String; 2]) -> AppError {
+    let now = state.clock.now();
+    let recorded = state
+        .db
+        .write(move |conn| {
+            for key in &keys {
+                store::record_failure(conn, key, now)?;
+            }
+            Ok(())
+        })
+        .await;
+    match recorded {
+        Ok(()) => AppError::InvalidCredentials,
+        Err(error) => error,
+    }
+}
+
+/// Emails a single-use reset link when the address has an account; answers the same either way.
+pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AppError> {
+    let Ok(email) = EmailAddress::parse(email) else { return Ok(()) };
+    let now = state.clock.now();
+    let token = random_token();
+    let reset_link = link(state, "/password/reset", &token);
+    let lifetime = state.settings.limits.password_reset_lifetime;
+    state
+        .db
+        .write(move |conn| {
+            let Some(account) = store::account_by_email(conn, email.as_str())?.filter(|a| a.is_active) else {
+                return Ok(());
+            };
+            store::expire_one_time_tokens(conn, &account.id, "password_reset", now)?;
+            store::insert_one_time_token(conn, &account.id, "password_reset", &token_hash(&token), now, later(now, lifetime))?;
+            let lang = Lang::parse(&account.locale).unwrap_or_default();
+            let message = messages::password_reset(lang, &account.email, &account.full_name, &reset_link, lifetime.as_secs() / 60);
+            email::enqueue(conn, &message, now)?;
+            Ok(())
+        })
+        .await
+}
+
+const RESET_PURPOSES: &[&str] = &["password_reset", "staff_setup"];
+
+/// Whether a reset (or staff set-up) link can still be used, to show its form or say it expired.
+pub async fn reset_token_is_live(state: &AppState, token: &str) -> Result<bool, AppError> {
+    let hash = token_hash(token);
+    let now = state.clock.now();
+    state
+        .db
+        .read(move |conn| Ok(store::one_time_token_is_live(conn, &hash, RESET_PURPOSES, now)?))
+        .await
+}
+
+/// Sets a new password from a reset link: the link works once, every session and API token of
+/// the account ends, and the owner is told by email.
+pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
+    let hash = token_hash(token);
+    let now = state.clock.now();
+    let lookup_hash = hash.clone();
+    let account = state
+        .db
+        .read(move |conn| {
+            use diesel::prelude::*;
+            use crate::db::schema::one_time_tokens as t;
+            if !store::one_time_token_is_live(conn, &lookup_hash, RESET_PURPOSES, now)? {
+                return Ok(None);
+            }
+            let account_id: String = t::table.filter(t::token_hash.eq(&lookup_hash)).select(t::account_id).first(conn)?;
+            Ok(store::account(conn, &account_id)?)
+        })
+        .await?
+        .ok_or(AppError::InvalidToken)?;
+    let local_part = account.email.split('@').next().unwrap_or_default().to_owned();
+    let context = [account.full_name.as_str(), local_part.as_str(), account.personal_id.as_deref().unwrap_or_default()];
+    let password = NewPassword::parse(new_password, &context).map_err(|code| AppError::invalid("new_password", code))?;
+    let password_hash = state.passwords.hash(password.expose()).await?;
+    let forgot_link = format!("{}/password/forgot", state.settings.public_url);
+    state
+        .db
+        .write(move |conn| {
+            let (account_id, purpose) =
+                store::take_one_time_token(conn, &hash, RESET_PURPOSES, now)?.ok_or(AppError::InvalidToken)?;
+            if account_id != account.id {
+                return Err(AppError::InvalidToken);
+            }
+            store::set_password_hash(conn, &account.id, &password_hash, now)?;
+            store::revoke_everything(conn, &account.id, now)?;
+            if purpose == "staff_setup" {
+                // The invitation reached this address: it is verified.
+                store::set_email_verified(conn, &account.id, now)?;
+            }
+            let lang = Lang::parse(&account.locale).unwrap_or_default();
+            email::enqueue(conn, &messages::password_changed(lang, &account.email, &account.full_name, &forgot_link), now)?;
+            Ok(())
+        })
+        .await
+}
+
+/// Field errors for a password confirmation that does not match.
+pub fn passwords_match(password: &str, confirmation: &str) -> Result<(), AppError> {
+    if password == confirmation {
+        Ok(())
+    } else {
+        Err(AppError::invalid("password_confirmation", FieldCode::PasswordsDiffer))
+    }
+}

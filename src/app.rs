@@ -1,0 +1,185 @@
+//! Builds and runs the application: the shared state, the actix `App` (middleware order, the
+//! `/api/v1` scope, pages, `/admin`) and the background email worker.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::web::Data;
+use actix_web::{App, HttpRequest, HttpServer};
+use anyhow::Context;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::accounts::password::Passwords;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::email::transport::Transport;
+use crate::email::worker::Worker;
+use crate::ops::Metrics;
+use crate::web::rate_limit::AuthRateLimiter;
+use crate::{accounts, home, ops, staff, web};
+
+/// What every handler may use.
+pub struct AppState {
+    pub settings: Settings,
+    pub db: Db,
+    pub clock: Arc<Clock>,
+    pub passwords: Passwords,
+    pub auth_limiter: AuthRateLimiter,
+    pub metrics: Metrics,
+    /// The database holds demo data.
+    pub demo: AtomicBool,
+}
+
+impl AppState {
+    /// The state of the app serving `req`.
+    #[expect(clippy::expect_used, reason = "the state is registered by `Application::build` for every route")]
+    pub fn of(req: &HttpRequest) -> &AppState {
+        req.app_data::<Data<AppState>>().expect("AppState is registered").get_ref()
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: Data<AppState>,
+    worker: JoinHandle<()>,
+    stop_worker: watch::Sender<bool>,
+}
+
+impl Application {
+    /// Connects (and migrates) the database, seeds demo data when configured, binds the
+    /// listener and starts the email worker. `clock` is the system clock except in tests.
+    pub async fn build(settings: Settings, clock: Arc<Clock>) -> anyhow::Result<Self> {
+        settings.check()?;
+        let db = {
+            let (url, size) = (settings.database_url.clone(), settings.db_pool_size);
+            tokio::task::spawn_blocking(move || Db::connect(&url, size)).await??
+        };
+        let transport = Transport::from_settings(&settings)?;
+        let state = Data::new(AppState {
+            passwords: Passwords::new(settings.limits.password_hash_concurrency)?,
+            auth_limiter: AuthRateLimiter::per_minute(settings.limits.auth_requests_per_minute),
+            metrics: Metrics::default(),
+            demo: AtomicBool::new(false),
+            db: db.clone(),
+            clock: clock.clone(),
+            settings,
+        });
+        if state.settings.seed_demo {
+            crate::demo::seed(&state).await?;
+        }
+        state.demo.store(crate::demo::present(&state).await?, Ordering::Relaxed);
+
+        let listener = TcpListener::bind(&state.settings.bind)
+            .with_context(|| format!("binding {}", state.settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || build_app(app_state.clone()))
+            .listen(listener)?
+            // In-flight requests get this long to finish on shutdown.
+            .shutdown_timeout(30);
+        if state.settings.workers > 0 {
+            server = server.workers(state.settings.workers);
+        }
+        let server = server.run();
+
+        let (stop_worker, stopped) = watch::channel(false);
+        let worker = Worker {
+            db,
+            clock,
+            transport,
+            from: state.settings.mail_from.clone(),
+            poll: state.settings.outbox_poll,
+        };
+        let worker = tokio::spawn(worker.run(stopped));
+        spawn_housekeeping(state.clone(), stop_worker.subscribe());
+        Ok(Self { port, server, state, worker, stop_worker })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Stops the server gracefully (used by tests; SIGTERM/SIGINT do the same in production).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, then lets the email worker finish its batch.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let served = self.server.await;
+        let _ = self.stop_worker.send(true);
+        let _ = self.worker.await;
+        served.context("serving HTTP")
+    }
+}
+
+/// Forgets old throttling state every few minutes.
+fn spawn_housekeeping(state: Data<AppState>, mut stop: watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_secs(300)) => {}
+                _ = stop.changed() => break,
+            }
+            state.auth_limiter.forget_idle();
+            let before = state.clock.now() - chrono::Duration::from_std(accounts::rules::FAILURE_WINDOW).unwrap_or_default();
+            if let Err(error) = state.db.write(move |conn| Ok(accounts::store::sweep_failures(conn, before)?)).await {
+                tracing::warn!(%error, "sweeping old login failures failed");
+            }
+        }
+    });
+}
+
+/// The actix app. Middleware runs outside-in in the reverse order of the `wrap` calls: tracing
+/// (request id) → compression → metrics → security headers → error shaping → language cookie →
+/// CSRF cookie → account-endpoint rate limit → routes.
+fn build_app(
+    state: Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi())
+        .app_data(state)
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::openapi::api_v1))
+        .split_for_parts();
+    app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", api))
+        .service(actix_web::web::resource("/api/docs").to(|| async {
+            actix_web::HttpResponse::PermanentRedirect()
+                .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+                .finish()
+        }))
+        .service(web::assets::serve)
+        .configure(ops::routes)
+        .configure(home::page_routes)
+        .configure(accounts::page_routes)
+        .configure(staff::page_routes)
+        .default_service(actix_web::web::route().to(web::errors::no_route))
+        .wrap(from_fn(web::rate_limit::limit_account_endpoints))
+        .wrap(from_fn(web::csrf::ensure_cookie))
+        .wrap(from_fn(web::i18n::remember_choice))
+        .wrap(from_fn(web::errors::shape))
+        .wrap(from_fn(web::headers::add))
+        .wrap(from_fn(ops::record))
+        .wrap(Compress::default())
+        .wrap(tracing_actix_web::TracingLogger::default())
+}

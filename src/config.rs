@@ -1,0 +1,217 @@
+//! Settings, read once from environment variables at start. Every default runs the portal on
+//! the embedded SQLite database with no other service; production sets `DATABASE_URL`,
+//! `SMTP_URL`, `PUBLIC_URL` and `SECRET_KEY`. The README lists every variable.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `sqlite://path/to/file.db` (default `sqlite://data/ansinh.db`) or `postgres://…`.
+    pub database_url: String,
+    pub db_pool_size: u32,
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub bind: String,
+    /// The address people reach the portal at: links in emails, the allowed `Origin` of forms.
+    pub public_url: String,
+    /// Worker threads for HTTP (0 = one per core).
+    pub workers: usize,
+    /// Key for CSRF tokens and other HMACs; at least 32 characters.
+    pub secret_key: String,
+    /// `smtp://host:port`, `smtps://user:pass@host` …; unset = write `.eml` files to `mail_dir`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub mail_dir: PathBuf,
+    pub outbox_poll: Duration,
+    /// Seed the demo accounts on start when the database has none.
+    pub seed_demo: bool,
+    /// Cookies carry `Secure` (and the `__Host-` prefix). Only plain-HTTP test clients turn it off.
+    pub cookie_secure: bool,
+    /// The portal is served over HTTPS (directly or behind a TLS-terminating proxy): send HSTS.
+    pub behind_tls: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    pub log_json: bool,
+    pub limits: Limits,
+}
+
+/// Timeouts, lifetimes and anti-automation limits (SECURITY.md AUTH-04, SES-04, RL-01, RL-02).
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub citizen_session_idle: Duration,
+    pub citizen_session_absolute: Duration,
+    pub staff_session_idle: Duration,
+    pub staff_session_absolute: Duration,
+    pub access_token_lifetime: Duration,
+    pub refresh_token_lifetime: Duration,
+    pub email_verification_lifetime: Duration,
+    pub password_reset_lifetime: Duration,
+    pub staff_setup_lifetime: Duration,
+    /// Failed logins for one account (or one unknown identifier) before backoff starts.
+    pub login_free_failures_per_account: u32,
+    /// Failed logins from one client address before backoff starts.
+    pub login_free_failures_per_ip: u32,
+    /// Requests per minute per client address to the account endpoints (login, register, reset).
+    pub auth_requests_per_minute: u32,
+    /// Password hashes computed at once; each takes 19 MiB and ~30 ms of one core.
+    pub password_hash_concurrency: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let minutes = |m: u64| Duration::from_secs(m * 60);
+        Self {
+            citizen_session_idle: minutes(15),
+            citizen_session_absolute: minutes(12 * 60),
+            staff_session_idle: minutes(15),
+            staff_session_absolute: minutes(8 * 60),
+            access_token_lifetime: minutes(15),
+            refresh_token_lifetime: minutes(30 * 24 * 60),
+            email_verification_lifetime: minutes(48 * 60),
+            password_reset_lifetime: minutes(60),
+            staff_setup_lifetime: minutes(72 * 60),
+            login_free_failures_per_account: 5,
+            login_free_failures_per_ip: 50,
+            auth_requests_per_minute: 60,
+            password_hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        }
+    }
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/ansinh.db";
+
+impl Settings {
+    /// The embedded default: SQLite under `data/`, mail to `data/mail/`, served on 127.0.0.1:8080.
+    pub fn embedded_default() -> Self {
+        Self {
+            database_url: DEFAULT_DATABASE_URL.into(),
+            db_pool_size: 8,
+            bind: "127.0.0.1:8080".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            workers: 0,
+            secret_key: String::new(),
+            smtp_url: None,
+            mail_from: "An Sinh <no-reply@ansinh.local>".into(),
+            mail_dir: PathBuf::from("data/mail"),
+            outbox_poll: Duration::from_millis(1000),
+            seed_demo: true,
+            cookie_secure: true,
+            behind_tls: false,
+            trust_forwarded_for: false,
+            log_json: false,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Reads the environment over the embedded default. `SECRET_KEY` may be left unset only on
+    /// the embedded default, where a random key is generated once and kept in `data/secret.key`.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let mut s = Self::embedded_default();
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        if let Some(v) = var("DATABASE_URL") {
+            s.database_url = v;
+        }
+        s.seed_demo = s.is_sqlite();
+        if let Some(v) = var("BIND_ADDR") {
+            s.bind = v;
+        }
+        if let Some(v) = var("PUBLIC_URL") {
+            s.public_url = v.trim_end_matches('/').to_owned();
+        } else if s.bind != "127.0.0.1:8080" {
+            s.public_url = format!("http://{}", s.bind);
+        }
+        s.smtp_url = var("SMTP_URL");
+        if let Some(v) = var("MAIL_FROM") {
+            s.mail_from = v;
+        }
+        if let Some(v) = var("MAIL_DIR") {
+            s.mail_dir = v.into();
+        }
+        if let Some(v) = var("SEED_DEMO") {
+            s.seed_demo = parse_bool("SEED_DEMO", &v)?;
+        }
+        if let Some(v) = var("COOKIE_SECURE") {
+            s.cookie_secure = parse_bool("COOKIE_SECURE", &v)?;
+        }
+        if let Some(v) = var("BEHIND_TLS") {
+            s.behind_tls = parse_bool("BEHIND_TLS", &v)?;
+        }
+        if let Some(v) = var("TRUST_FORWARDED_FOR") {
+            s.trust_forwarded_for = parse_bool("TRUST_FORWARDED_FOR", &v)?;
+        }
+        if let Some(v) = var("LOG_FORMAT") {
+            s.log_json = match v.as_str() {
+                "json" => true,
+                "pretty" => false,
+                other => bail!("LOG_FORMAT must be json or pretty, not {other:?}"),
+            };
+        }
+        if let Some(v) = var("WORKERS") {
+            s.workers = v.parse().context("WORKERS must be a number")?;
+        }
+        if let Some(v) = var("DB_POOL_SIZE") {
+            s.db_pool_size = v.parse().context("DB_POOL_SIZE must be a number")?;
+        }
+        if let Some(v) = var("AUTH_REQUESTS_PER_MINUTE") {
+            s.limits.auth_requests_per_minute = v
+                .parse()
+                .context("AUTH_REQUESTS_PER_MINUTE must be a number")?;
+        }
+        s.secret_key = match var("SECRET_KEY") {
+            Some(key) => key,
+            None if s.database_url == DEFAULT_DATABASE_URL => embedded_secret_key()?,
+            None => bail!("SECRET_KEY is required when DATABASE_URL is set (at least 32 characters)"),
+        };
+        s.check()?;
+        Ok(s)
+    }
+
+    /// Refuses settings that would run insecurely (SECURITY.md CFG-02).
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.secret_key.chars().count() < 32 {
+            bail!("SECRET_KEY must be at least 32 characters");
+        }
+        if !(self.is_sqlite() || self.is_postgres()) {
+            bail!("DATABASE_URL must start with sqlite:// or postgres://");
+        }
+        Ok(())
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite://")
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
+    }
+}
+
+fn parse_bool(name: &str, value: &str) -> anyhow::Result<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => bail!("{name} must be true or false, not {value:?}"),
+    }
+}
+
+/// The embedded default keeps its generated key next to its database, readable by the owner only.
+fn embedded_secret_key() -> anyhow::Result<String> {
+    let path = PathBuf::from("data/secret.key");
+    if let Ok(key) = std::fs::read_to_string(&path) {
+        return Ok(key.trim().to_owned());
+    }
+    std::fs::create_dir_all("data").context("creating data/")?;
+    let key = crate::secrets::random_token();
+    std::fs::write(&path, &key).context("writing data/secret.key")?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .context("restricting data/secret.key")?;
+    }
+    Ok(key)
+}

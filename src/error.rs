@@ -1,0 +1,271 @@
+//! The one error type. Handlers return `Result<_, AppError>`; this module decides what the
+//! caller sees.
+//!
+//! Policy: the caller learns *what* went wrong in terms they can act on — a stable snake_case
+//! `code`, the fields at fault, when to retry — and never *why* internally. Internal causes
+//! (SQL, I/O, panics in blocking tasks) are logged with the request's trace id and answered with
+//! a bare 500 that carries the same trace id. The API answers RFC 9457 `application/problem+json`;
+//! pages get a friendly, localized error page (see `web::errors`, which has the request context:
+//! language, trace id, API or page).
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderValue, RETRY_AFTER};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::web::i18n::Lang;
+
+/// Why one input field was rejected. The code is stable (clients switch on it); the message is
+/// localized from `field.<code>` in `frontend/locales`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldCode {
+    Required,
+    TooLong,
+    InvalidType,
+    UnknownField,
+    InvalidFormat,
+    PersonalIdFormat,
+    PersonalIdBirthYear,
+    DateFormat,
+    DateInFuture,
+    DateTooOld,
+    EmailFormat,
+    PhoneFormat,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordTooCommon,
+    PasswordContainsPersonalData,
+    PasswordsDiffer,
+    TotpCode,
+}
+
+impl FieldCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooLong => "too_long",
+            Self::InvalidType => "invalid_type",
+            Self::UnknownField => "unknown_field",
+            Self::InvalidFormat => "invalid_format",
+            Self::PersonalIdFormat => "personal_id_format",
+            Self::PersonalIdBirthYear => "personal_id_birth_year",
+            Self::DateFormat => "date_format",
+            Self::DateInFuture => "date_in_future",
+            Self::DateTooOld => "date_too_old",
+            Self::EmailFormat => "email_format",
+            Self::PhoneFormat => "phone_format",
+            Self::PasswordTooShort => "password_too_short",
+            Self::PasswordTooLong => "password_too_long",
+            Self::PasswordTooCommon => "password_too_common",
+            Self::PasswordContainsPersonalData => "password_contains_personal_data",
+            Self::PasswordsDiffer => "passwords_differ",
+            Self::TotpCode => "totp_code",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: FieldCode,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: FieldCode) -> Self {
+        Self { field: field.into(), code }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Well-formed input that breaks a rule: 422 with every field at fault.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// Input that could not be read at all (bad JSON, wrong type, unknown field): 400, naming
+    /// the field when known.
+    #[error("malformed request: {detail}")]
+    Malformed { field: Option<FieldError>, detail: String },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("wrong login or password")]
+    InvalidCredentials,
+    #[error("email address not verified yet")]
+    EmailNotVerified,
+    #[error("second factor required")]
+    MfaRequired,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("cross-site request rejected")]
+    CsrfRejected,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// A link or token that is unknown, used or expired — deliberately not saying which.
+    #[error("invalid or expired token")]
+    InvalidToken,
+    #[error("too many requests; retry after {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
+    /// A dependency (the database) is down or saturated: retry shortly.
+    #[error("service unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, code: FieldCode) -> Self {
+        Self::Invalid(vec![FieldError::new(field, code)])
+    }
+
+    /// The stable, documented code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "validation_failed",
+            Self::Malformed { .. } => "malformed_request",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::MfaRequired => "mfa_required",
+            Self::Forbidden => "forbidden",
+            Self::CsrfRejected => "csrf_rejected",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::InvalidToken => "invalid_token",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Unavailable => "service_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    /// Seconds to wait before retrying, for 429 and 503.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after } => Some(*retry_after),
+            Self::Unavailable => Some(5),
+            _ => None,
+        }
+    }
+
+    /// The problem document for this error, in `lang`, carrying the request's trace id.
+    pub fn problem(&self, lang: Lang, trace_id: Option<String>) -> Problem {
+        let code = self.code();
+        let catalog = lang.catalog();
+        let detail = match self {
+            Self::TooManyRequests { retry_after } => Some(
+                catalog
+                    .text("problem.too_many_requests.detail")
+                    .replace("{seconds}", &retry_after.to_string()),
+            ),
+            Self::Malformed { detail, .. } => Some(detail.clone()),
+            _ => None,
+        };
+        let errors = match self {
+            Self::Invalid(errors) => errors
+                .iter()
+                .map(|e| ProblemField {
+                    field: e.field.clone(),
+                    code: e.code,
+                    message: catalog.text(&format!("field.{}", e.code.as_str())).to_owned(),
+                })
+                .collect(),
+            Self::Malformed { field: Some(e), .. } => vec![ProblemField {
+                field: e.field.clone(),
+                code: e.code,
+                message: catalog.text(&format!("field.{}", e.code.as_str())).to_owned(),
+            }],
+            _ => Vec::new(),
+        };
+        Problem {
+            problem_type: format!("urn:ansinh:problem:{code}"),
+            title: catalog.text(&format!("problem.{code}")).to_owned(),
+            status: self.status_code().as_u16(),
+            code: code.to_owned(),
+            detail,
+            errors,
+            trace_id,
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(error: tokio::task::JoinError) -> Self {
+        Self::Internal(anyhow::anyhow!("blocking task failed: {error}"))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Malformed { .. } | Self::InvalidToken => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::EmailNotVerified | Self::MfaRequired | Self::Forbidden | Self::CsrfRejected => {
+                StatusCode::FORBIDDEN
+            }
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The context-free answer; `web::errors` replaces it with a localized one carrying the
+    /// trace id (or an HTML page) for every request that passes through the app.
+    fn error_response(&self) -> HttpResponse {
+        problem_response(self, self.problem(Lang::En, None))
+    }
+}
+
+/// RFC 9457 problem details, as every API error is answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    /// Stable snake_case code, e.g. `validation_failed`, `invalid_credentials`, `too_many_requests`.
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// One entry per field at fault (`validation_failed`, `malformed_request`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    /// Quote this when reporting a problem; it finds the request in the logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field's name as sent, e.g. `personal_id` or `members[2].birth_date`.
+    pub field: String,
+    pub code: FieldCode,
+    pub message: String,
+}
+
+pub fn problem_response(error: &AppError, problem: Problem) -> HttpResponse {
+    let mut response = HttpResponse::build(error.status_code());
+    response.content_type("application/problem+json");
+    if let Some(seconds) = error.retry_after() {
+        response.insert_header((RETRY_AFTER, HeaderValue::from(seconds)));
+    }
+    response.json(problem)
+}

@@ -1,0 +1,47 @@
+//! # An Sinh — citizen portal for social, health and unemployment insurance
+//!
+//! One crate, one binary: HTML pages, the JSON API under `/api/v1` and the admin area under
+//! `/admin` are served by the same actix-web app, which also runs the background email worker.
+//!
+//! ## Map
+//!
+//! **Plumbing** (knows nothing about insurance):
+//! - [`config`] — typed [`config::Settings`] from environment variables; defaults run on embedded SQLite.
+//! - [`app`] — builds the actix `App`: middleware order, `/api/v1`, pages, `/admin`, each feature's routes.
+//! - [`error`] — the one error type [`error::AppError`]: problem+json for the API, a friendly page for HTML.
+//! - [`db`] — the pool over SQLite *or* PostgreSQL ([`db::DbConn`]), `Db::read` / `Db::write`
+//!   (one transaction), embedded migrations, `schema.rs`. Only `db/` knows there are two backends.
+//! - [`web`] — request plumbing: sessions, CSRF, bearer tokens, JSON/form extractors, security
+//!   headers, rate limits, i18n, page rendering, static assets.
+//! - [`email`] — transactional outbox, the delivery worker, SMTP and file transports, message texts.
+//! - [`clock`] — the injectable clock every time-based rule reads.
+//! - [`secrets`] — random tokens and their hashes.
+//! - [`ops`] — `/healthz`, `/readyz`, `/metrics`.
+//! - [`telemetry`], [`openapi`].
+//!
+//! **Features** (vertical modules: `mod.rs` routes, `model.rs` parsed types, `rules.rs` pure rules,
+//! `store.rs` queries, `api.rs` JSON handlers, `pages.rs` HTML handlers):
+//! - [`accounts`] — citizens and staff: registration, email verification, login, sessions and API
+//!   tokens, throttling, password reset, the account overview.
+//! - [`staff`] — staff-only parts: TOTP enrolment and the `/admin` area.
+//! - [`home`] — the public home page.
+//! - [`demo`] — demo data for the embedded default (clearly marked as demo).
+//!
+//! Features call each other's `pub` functions, never each other's `store`.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod email;
+pub mod error;
+pub mod openapi;
+pub mod ops;
+pub mod secrets;
+pub mod telemetry;
+pub mod web;
+
+pub mod accounts;
+pub mod demo;
+pub mod home;
+pub mod staff;

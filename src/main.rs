@@ -1,0 +1,112 @@
+//! The `ansinh` command: serves the portal (default) and runs administrative tasks.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use ansinh::accounts::model::Role;
+use ansinh::app::Application;
+use ansinh::clock::Clock;
+use ansinh::config::Settings;
+
+#[derive(Parser)]
+#[command(name = "ansinh", version, about = "An Sinh citizen portal for social, health and unemployment insurance")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (the default). Migrates the database first; seeds demo data on the
+    /// embedded default.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Add the demo accounts (marked as demo) if they are missing.
+    SeedDemo,
+    /// Print the OpenAPI document of the JSON API.
+    Openapi,
+    /// Invite a staff member: prints a single-use link to set their password (also emailed).
+    CreateStaff {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        print!("{}", ansinh::openapi::document_json());
+        return Ok(());
+    }
+    let mut settings = Settings::from_env()?;
+    ansinh::telemetry::init(settings.log_json);
+    match command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let url = settings.database_url.clone();
+            tokio::task::spawn_blocking(move || ansinh::db::Db::connect(&url, 1)).await??;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            settings.seed_demo = true;
+            settings.bind = "127.0.0.1:0".into();
+            let app = Application::build(settings, Arc::new(Clock::system())).await?;
+            print_demo_logins(&app);
+            Ok(())
+        }
+        Command::CreateStaff { email, name, role } => {
+            settings.seed_demo = false;
+            settings.bind = "127.0.0.1:0".into();
+            let app = Application::build(settings, Arc::new(Clock::system())).await?;
+            let link = ansinh::staff::invite(&app.state(), &email, &name, role)
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))
+                .context("creating the staff account")?;
+            // Let the worker send the invitation before exiting.
+            let state = app.state();
+            let handle = app.handle();
+            let running = tokio::spawn(app.run_until_stopped());
+            tokio::time::sleep(state.settings.outbox_poll * 2).await;
+            handle.stop(true).await;
+            let _ = running.await;
+            println!("Staff account created for {email} ({}).", role_name(role));
+            println!("Single-use set-up link (valid {} hours):", state.settings.limits.staff_setup_lifetime.as_secs() / 3600);
+            println!("{link}");
+            Ok(())
+        }
+        Command::Openapi => Ok(()),
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    role.as_str()
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let public_url = settings.public_url.clone();
+    let app = Application::build(settings, Arc::new(Clock::system())).await?;
+    print_demo_logins(&app);
+    tracing::info!(url = %public_url, port = app.port(), "An Sinh is serving");
+    println!("\nAn Sinh is running at {public_url}  (Ctrl+C to stop)\n");
+    app.run_until_stopped().await
+}
+
+fn print_demo_logins(app: &Application) {
+    if !app.state().demo.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    println!("\nDEMO DATA — not real people. Demo logins:");
+    for login in &ansinh::demo::LOGINS {
+        println!("  {:<70} {}  /  {}", login.who, login.login, login.password);
+    }
+}

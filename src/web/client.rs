@@ -1,0 +1,17 @@
+//! Who is calling, as far as the network tells: the client address used for throttling.
+
+use std::net::IpAddr;
+
+use actix_web::HttpRequest;
+
+/// The client's address. `X-Forwarded-For` is believed only when the portal is configured to
+/// sit behind a proxy (otherwise anyone could pick their own throttling bucket).
+pub fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> IpAddr {
+    let forwarded = trust_forwarded_for
+        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|value| value.split(',').next()?.trim().parse().ok());
+    forwarded
+        .or_else(|| req.peer_addr().map(|addr| addr.ip()))
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}

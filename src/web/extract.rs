@@ -1,0 +1,180 @@
+//! Body extractors that turn bad input into clear 4xx errors naming the field, never a 500:
+//! [`ApiJson`] for the API (JSON only, 64 KiB, unknown fields rejected by the DTOs) and
+//! [`PageForm`] for HTML forms (URL-encoded, CSRF-checked).
+
+use actix_web::dev::Payload;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, FieldCode, FieldError};
+
+/// Largest JSON or form body accepted (SECURITY.md IN-02); uploads have their own limits.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .mime_type()
+            .ok()
+            .flatten()
+            .is_some_and(|mime| mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"));
+        let body = read_body(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            let body = body.await?;
+            let mut deserializer = serde_json::Deserializer::from_slice(&body);
+            match serde_path_to_error::deserialize(&mut deserializer) {
+                Ok(value) => Ok(ApiJson(value)),
+                Err(error) => Err(json_error(error)),
+            }
+        })
+    }
+}
+
+/// Names the field at fault: the path serde reached, or the field named in its message.
+fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let message = inner.to_string();
+    let quoted = message.split('`').nth(1).map(str::to_owned);
+    if message.starts_with("missing field") {
+        let field = quoted.unwrap_or_default();
+        let field = if path == "." { field } else { format!("{path}.{field}") };
+        return AppError::Invalid(vec![FieldError::new(field, FieldCode::Required)]);
+    }
+    let field = if message.starts_with("unknown field") {
+        let name = quoted.unwrap_or_default();
+        Some(FieldError::new(
+            if path == "." { name } else { format!("{path}.{name}") },
+            FieldCode::UnknownField,
+        ))
+    } else if path != "." {
+        Some(FieldError::new(path, FieldCode::InvalidType))
+    } else {
+        None
+    };
+    let detail = if inner.is_syntax() || inner.is_eof() {
+        "the body is not valid JSON".to_owned()
+    } else {
+        message
+    };
+    AppError::Malformed { field, detail }
+}
+
+/// A submitted HTML form. The CSRF check (token + Origin/Sec-Fetch-Site) runs before the
+/// fields are even parsed; form fields are strings and validated by the feature's `parse`.
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = read_body(&req, payload);
+        Box::pin(async move {
+            crate::web::csrf::check_origin(&req)?;
+            if req.content_type() != "application/x-www-form-urlencoded" {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            let body = body.await?;
+            #[derive(serde::Deserialize)]
+            struct Token {
+                #[serde(default)]
+                csrf_token: String,
+            }
+            let token: Token = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::CsrfRejected)?;
+            crate::web::csrf::check_token(&req, &token.csrf_token)?;
+            serde_urlencoded::from_bytes(&body)
+                .map(PageForm)
+                .map_err(|error| AppError::Malformed { field: None, detail: error.to_string() })
+        })
+    }
+}
+
+fn read_body(req: &HttpRequest, payload: &mut Payload) -> LocalBoxFuture<'static, Result<Bytes, AppError>> {
+    let too_long = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|length| length > BODY_LIMIT);
+    let mut payload = payload.take();
+    Box::pin(async move {
+        if too_long {
+            return Err(AppError::PayloadTooLarge);
+        }
+        use futures_util::StreamExt;
+        let mut body = actix_web::web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|error| AppError::Malformed { field: None, detail: error.to_string() })?;
+            if body.len() + chunk.len() > BODY_LIMIT {
+                return Err(AppError::PayloadTooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_for<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> AppError {
+        let mut de = serde_json::Deserializer::from_str(json);
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Ok(value) => panic!("expected an error, got {value:?}"),
+            Err(error) => json_error(error),
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "only the parse errors are under test")]
+    struct Sample {
+        name: String,
+        age: u32,
+    }
+
+    #[test]
+    fn wrong_type_names_the_field() {
+        match error_for::<Sample>(r#"{"name": 5, "age": 1}"#) {
+            AppError::Malformed { field: Some(f), .. } => {
+                assert_eq!((f.field.as_str(), f.code), ("name", FieldCode::InvalidType))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_field_is_required() {
+        match error_for::<Sample>(r#"{"name": "a"}"#) {
+            AppError::Invalid(errors) => assert_eq!(errors, vec![FieldError::new("age", FieldCode::Required)]),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_field_is_named() {
+        match error_for::<Sample>(r#"{"name": "a", "age": 1, "role": "admin"}"#) {
+            AppError::Malformed { field: Some(f), .. } => {
+                assert_eq!((f.field.as_str(), f.code), ("role", FieldCode::UnknownField))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn broken_json_is_malformed_without_a_field() {
+        assert!(matches!(error_for::<Sample>("{\"name\":"), AppError::Malformed { field: None, .. }));
+    }
+}

@@ -1,0 +1,117 @@
+//! Server-rendered pages: the context every template gets (language, CSRF token, who is signed
+//! in, the demo banner) and the helpers that render a template into a response.
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use askama::Template;
+use futures_util::future::LocalBoxFuture;
+
+use crate::accounts::session::SignedIn;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::web::i18n::Lang;
+
+/// Who is signed in, as the page header shows it.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub name: String,
+    pub is_staff: bool,
+}
+
+pub struct PageContext {
+    pub lang: Lang,
+    pub csrf_token: String,
+    pub viewer: Option<Viewer>,
+    /// The database holds demo data: every page says so.
+    pub demo: bool,
+    path: String,
+}
+
+impl PageContext {
+    /// The context from what is already known about the request (no database lookups).
+    pub fn known(req: &HttpRequest) -> Self {
+        let viewer = req.extensions().get::<SignedIn>().map(SignedIn::viewer);
+        Self {
+            lang: Lang::of_request(req),
+            csrf_token: crate::web::csrf::token(req),
+            viewer,
+            demo: AppState::of(req).demo.load(std::sync::atomic::Ordering::Relaxed),
+            path: req.path().to_owned(),
+        }
+    }
+
+    /// The text for `key` in the page's language.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.lang.catalog().text(key)
+    }
+
+    /// The same page in the other language.
+    pub fn switch_href(&self) -> String {
+        format!("{}?lang={}", self.path, self.lang.other().code())
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        crate::web::assets::url(name)
+    }
+
+    pub fn is_current(&self, path: &str) -> bool {
+        self.path == path
+    }
+}
+
+impl FromRequest for PageContext {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            // Loads (and caches) the session so the header can show who is signed in.
+            let _ = Option::<SignedIn>::from_request(&req, &mut Payload::None).await;
+            Ok(PageContext::known(&req))
+        })
+    }
+}
+
+/// Renders `page` with `status`.
+pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
+    let html = page
+        .render()
+        .map_err(|error| AppError::Internal(anyhow::anyhow!("rendering a page: {error}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+pub fn ok(page: &impl Template) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, page)
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: PageContext,
+    status: u16,
+    title: String,
+    detail: String,
+    trace_id: Option<String>,
+}
+
+/// The friendly page for an error (see `web::errors`).
+pub fn error_page(req: &HttpRequest, error: &AppError, trace_id: Option<String>) -> HttpResponse {
+    let ctx = PageContext::known(req);
+    let problem = error.problem(ctx.lang, None);
+    let page = ErrorPage {
+        status: problem.status,
+        title: problem.title,
+        detail: problem.detail.unwrap_or_default(),
+        trace_id: matches!(error, AppError::Internal(_)).then_some(trace_id).flatten(),
+        ctx,
+    };
+    render(error.status_code(), &page).unwrap_or_else(|_| {
+        HttpResponse::build(error.status_code())
+            .content_type("text/plain; charset=utf-8")
+            .body(error.code())
+    })
+}
