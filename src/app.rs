@@ -39,9 +39,14 @@ pub struct AppState {
 
 impl AppState {
     /// The state of the app serving `req`.
-    #[expect(clippy::expect_used, reason = "the state is registered by `Application::build` for every route")]
+    #[expect(
+        clippy::expect_used,
+        reason = "the state is registered by `Application::build` for every route"
+    )]
     pub fn of(req: &HttpRequest) -> &AppState {
-        req.app_data::<Data<AppState>>().expect("AppState is registered").get_ref()
+        req.app_data::<Data<AppState>>()
+            .expect("AppState is registered")
+            .get_ref()
     }
 }
 
@@ -75,7 +80,9 @@ impl Application {
         if state.settings.seed_demo {
             crate::demo::seed(&state).await?;
         }
-        state.demo.store(crate::demo::present(&state).await?, Ordering::Relaxed);
+        state
+            .demo
+            .store(crate::demo::present(&state).await?, Ordering::Relaxed);
 
         let listener = TcpListener::bind(&state.settings.bind)
             .with_context(|| format!("binding {}", state.settings.bind))?;
@@ -100,7 +107,13 @@ impl Application {
         };
         let worker = tokio::spawn(worker.run(stopped));
         spawn_housekeeping(state.clone(), stop_worker.subscribe());
-        Ok(Self { port, server, state, worker, stop_worker })
+        Ok(Self {
+            port,
+            server,
+            state,
+            worker,
+            stop_worker,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -134,8 +147,13 @@ fn spawn_housekeeping(state: Data<AppState>, mut stop: watch::Receiver<bool>) {
                 _ = stop.changed() => break,
             }
             state.auth_limiter.forget_idle();
-            let before = state.clock.now() - chrono::Duration::from_std(accounts::rules::FAILURE_WINDOW).unwrap_or_default();
-            if let Err(error) = state.db.write(move |conn| Ok(accounts::store::sweep_failures(conn, before)?)).await {
+            let before = state.clock.now()
+                - chrono::Duration::from_std(accounts::rules::FAILURE_WINDOW).unwrap_or_default();
+            if let Err(error) = state
+                .db
+                .write(move |conn| Ok(accounts::store::sweep_failures(conn, before)?))
+                .await
+            {
                 tracing::warn!(%error, "sweeping old login failures failed");
             }
         }
@@ -156,30 +174,39 @@ fn build_app(
         InitError = (),
     >,
 > {
-    let (app, api) = App::new()
+    // The spec is served before the `/api/v1` scope is mounted: a scope answers every path
+    // under its prefix, so a later route there would never be reached.
+    let (app, _) = App::new()
+        .route(
+            "/api/v1/openapi.json",
+            actix_web::web::get().to(crate::openapi::serve),
+        )
         .into_utoipa_app()
         .openapi(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi())
         .app_data(state)
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::openapi::api_v1))
         .split_for_parts();
-    app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", api))
-        .service(actix_web::web::resource("/api/docs").to(|| async {
-            actix_web::HttpResponse::PermanentRedirect()
-                .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
-                .finish()
-        }))
-        .service(web::assets::serve)
-        .configure(ops::routes)
-        .configure(home::page_routes)
-        .configure(accounts::page_routes)
-        .configure(staff::page_routes)
-        .default_service(actix_web::web::route().to(web::errors::no_route))
-        .wrap(from_fn(web::rate_limit::limit_account_endpoints))
-        .wrap(from_fn(web::csrf::ensure_cookie))
-        .wrap(from_fn(web::i18n::remember_choice))
-        .wrap(from_fn(web::errors::shape))
-        .wrap(from_fn(web::headers::add))
-        .wrap(from_fn(ops::record))
-        .wrap(Compress::default())
-        .wrap(tracing_actix_web::TracingLogger::default())
+    app.service(
+        SwaggerUi::new("/api/docs/{_:.*}")
+            .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+    )
+    .service(actix_web::web::resource("/api/docs").to(|| async {
+        actix_web::HttpResponse::PermanentRedirect()
+            .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+            .finish()
+    }))
+    .service(web::assets::serve)
+    .configure(ops::routes)
+    .configure(home::page_routes)
+    .configure(accounts::page_routes)
+    .configure(staff::page_routes)
+    .default_service(actix_web::web::route().to(web::errors::no_route))
+    .wrap(from_fn(web::rate_limit::limit_account_endpoints))
+    .wrap(from_fn(web::csrf::ensure_cookie))
+    .wrap(from_fn(web::i18n::remember_choice))
+    .wrap(from_fn(web::errors::shape))
+    .wrap(from_fn(web::headers::add))
+    .wrap(from_fn(ops::record))
+    .wrap(Compress::default())
+    .wrap(tracing_actix_web::TracingLogger::default())
 }

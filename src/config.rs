@@ -164,7 +164,9 @@ impl Settings {
         s.secret_key = match var("SECRET_KEY") {
             Some(key) => key,
             None if s.database_url == DEFAULT_DATABASE_URL => embedded_secret_key()?,
-            None => bail!("SECRET_KEY is required when DATABASE_URL is set (at least 32 characters)"),
+            None => {
+                bail!("SECRET_KEY is required when DATABASE_URL is set (at least 32 characters)")
+            }
         };
         s.check()?;
         Ok(s)
@@ -186,7 +188,8 @@ impl Settings {
     }
 
     pub fn is_postgres(&self) -> bool {
-        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
+        self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://")
     }
 }
 

@@ -15,8 +15,16 @@ pub struct DemoLogin {
 }
 
 pub const LOGINS: [DemoLogin; 2] = [
-    DemoLogin { who: "citizen (công dân)", login: "an.nguyen@demo.ansinh.vn", password: "mua-xuan-tren-pho-2026" },
-    DemoLogin { who: "staff admin (quản trị; sets up an authenticator app at first login)", login: "quantri@demo.ansinh.vn", password: "quan-tri-vien-demo-2026" },
+    DemoLogin {
+        who: "citizen (công dân)",
+        login: "an.nguyen@demo.ansinh.vn",
+        password: "mua-xuan-tren-pho-2026",
+    },
+    DemoLogin {
+        who: "staff admin (quản trị; sets up an authenticator app at first login)",
+        login: "quantri@demo.ansinh.vn",
+        password: "quan-tri-vien-demo-2026",
+    },
 ];
 
 /// Seeds the demo accounts unless they exist; returns whether anything was added.
@@ -81,5 +89,8 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
 
 /// Whether the database holds demo data (drives the banner).
 pub async fn present(state: &AppState) -> Result<bool, AppError> {
-    state.db.read(|conn| Ok(store::any_demo_account(conn)?)).await
+    state
+        .db
+        .read(|conn| Ok(store::any_demo_account(conn)?))
+        .await
 }

@@ -74,7 +74,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: FieldCode) -> Self {
-        Self { field: field.into(), code }
+        Self {
+            field: field.into(),
+            code,
+        }
     }
 }
 
@@ -86,7 +89,10 @@ pub enum AppError {
     /// Input that could not be read at all (bad JSON, wrong type, unknown field): 400, naming
     /// the field when known.
     #[error("malformed request: {detail}")]
-    Malformed { field: Option<FieldError>, detail: String },
+    Malformed {
+        field: Option<FieldError>,
+        detail: String,
+    },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("payload too large")]
@@ -174,13 +180,17 @@ impl AppError {
                 .map(|e| ProblemField {
                     field: e.field.clone(),
                     code: e.code,
-                    message: catalog.text(&format!("field.{}", e.code.as_str())).to_owned(),
+                    message: catalog
+                        .text(&format!("field.{}", e.code.as_str()))
+                        .to_owned(),
                 })
                 .collect(),
             Self::Malformed { field: Some(e), .. } => vec![ProblemField {
                 field: e.field.clone(),
                 code: e.code,
-                message: catalog.text(&format!("field.{}", e.code.as_str())).to_owned(),
+                message: catalog
+                    .text(&format!("field.{}", e.code.as_str()))
+                    .to_owned(),
             }],
             _ => Vec::new(),
         };

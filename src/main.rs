@@ -11,7 +11,11 @@ use ansinh::clock::Clock;
 use ansinh::config::Settings;
 
 #[derive(Parser)]
-#[command(name = "ansinh", version, about = "An Sinh citizen portal for social, health and unemployment insurance")]
+#[command(
+    name = "ansinh",
+    version,
+    about = "An Sinh citizen portal for social, health and unemployment insurance"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -80,7 +84,10 @@ async fn main() -> anyhow::Result<()> {
             handle.stop(true).await;
             let _ = running.await;
             println!("Staff account created for {email} ({}).", role_name(role));
-            println!("Single-use set-up link (valid {} hours):", state.settings.limits.staff_setup_lifetime.as_secs() / 3600);
+            println!(
+                "Single-use set-up link (valid {} hours):",
+                state.settings.limits.staff_setup_lifetime.as_secs() / 3600
+            );
             println!("{link}");
             Ok(())
         }

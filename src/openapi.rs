@@ -47,6 +47,18 @@ pub fn document() -> utoipa::openapi::OpenApi {
     api
 }
 
+/// `GET /api/v1/openapi.json`: the document, built once.
+pub async fn serve() -> actix_web::HttpResponse {
+    static SPEC: std::sync::LazyLock<String> = std::sync::LazyLock::new(document_json);
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "public, max-age=300",
+        ))
+        .body(SPEC.as_str())
+}
+
 /// The document as committed in `openapi/ansinh.v1.json` (pretty JSON, trailing newline).
 pub fn document_json() -> String {
     let json = serde_json::to_string_pretty(&document()).unwrap_or_default();

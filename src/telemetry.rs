@@ -5,7 +5,13 @@ use tracing_subscriber::EnvFilter;
 
 pub fn init(json: bool) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     // `try_init`: a second call (tests) keeps the first subscriber.
-    let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }

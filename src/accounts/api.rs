@@ -77,7 +77,11 @@ fn check_your_email(lang: Lang, key: &str) -> HttpResponse {
     )
 )]
 #[post("/auth/register")]
-async fn register(req: HttpRequest, state: Data<AppState>, ApiJson(body): ApiJson<RegisterRequest>) -> Result<HttpResponse, AppError> {
+async fn register(
+    req: HttpRequest,
+    state: Data<AppState>,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<HttpResponse, AppError> {
     let lang = body.locale.unwrap_or_else(|| Lang::of_request(&req));
     let input = RegistrationInput {
         personal_id: &body.personal_id,
@@ -116,7 +120,10 @@ pub struct Done {
     )
 )]
 #[post("/auth/verify-email")]
-async fn verify_email(state: Data<AppState>, ApiJson(body): ApiJson<TokenRequest>) -> Result<HttpResponse, AppError> {
+async fn verify_email(
+    state: Data<AppState>,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> Result<HttpResponse, AppError> {
     super::verify_email(&state, &body.token).await?;
     Ok(HttpResponse::Ok().json(Done { status: "verified" }))
 }
@@ -147,7 +154,11 @@ pub struct LoginRequest {
     )
 )]
 #[post("/auth/login")]
-async fn login(req: HttpRequest, state: Data<AppState>, ApiJson(body): ApiJson<LoginRequest>) -> Result<HttpResponse, AppError> {
+async fn login(
+    req: HttpRequest,
+    state: Data<AppState>,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<HttpResponse, AppError> {
     if body.login.len() > 254 || body.password.len() > 1024 {
         return Err(AppError::InvalidCredentials);
     }
@@ -183,7 +194,10 @@ pub struct RefreshRequest {
     )
 )]
 #[post("/auth/refresh")]
-async fn refresh(state: Data<AppState>, ApiJson(body): ApiJson<RefreshRequest>) -> Result<HttpResponse, AppError> {
+async fn refresh(
+    state: Data<AppState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<HttpResponse, AppError> {
     let pair = tokens::refresh(&state, &body.refresh_token).await?;
     Ok(HttpResponse::Ok().json(pair))
 }
@@ -220,9 +234,16 @@ pub struct PasswordResetRequest {
     )
 )]
 #[post("/auth/password-reset")]
-async fn password_reset(req: HttpRequest, state: Data<AppState>, ApiJson(body): ApiJson<PasswordResetRequest>) -> Result<HttpResponse, AppError> {
+async fn password_reset(
+    req: HttpRequest,
+    state: Data<AppState>,
+    ApiJson(body): ApiJson<PasswordResetRequest>,
+) -> Result<HttpResponse, AppError> {
     super::request_password_reset(&state, &body.email).await?;
-    Ok(check_your_email(Lang::of_request(&req), "api.password_reset.accepted"))
+    Ok(check_your_email(
+        Lang::of_request(&req),
+        "api.password_reset.accepted",
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -246,9 +267,14 @@ pub struct PasswordResetConfirm {
     )
 )]
 #[post("/auth/password-reset/confirm")]
-async fn password_reset_confirm(state: Data<AppState>, ApiJson(body): ApiJson<PasswordResetConfirm>) -> Result<HttpResponse, AppError> {
+async fn password_reset_confirm(
+    state: Data<AppState>,
+    ApiJson(body): ApiJson<PasswordResetConfirm>,
+) -> Result<HttpResponse, AppError> {
     super::reset_password(&state, &body.token, &body.new_password).await?;
-    Ok(HttpResponse::Ok().json(Done { status: "password_changed" }))
+    Ok(HttpResponse::Ok().json(Done {
+        status: "password_changed",
+    }))
 }
 
 #[derive(Serialize, ToSchema)]

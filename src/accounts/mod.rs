@@ -43,7 +43,11 @@ fn link(state: &AppState, path: &str, token: &str) -> String {
 /// Registers a citizen and emails a verification link. Registering an email address or personal
 /// ID that already has an account answers exactly the same, and emails the existing owner
 /// instead (no account enumeration: SECURITY.md AUTH-05).
-pub async fn register(state: &AppState, registration: Registration, lang: Lang) -> Result<(), AppError> {
+pub async fn register(
+    state: &AppState,
+    registration: Registration,
+    lang: Lang,
+) -> Result<(), AppError> {
     // Hash first, whatever happens next, so both paths take the same time.
     let hash = state.passwords.hash(registration.password.expose()).await?;
     let now = state.clock.now();
@@ -60,7 +64,12 @@ pub async fn register(state: &AppState, registration: Registration, lang: Lang) 
             };
             if let Some(owner) = existing {
                 let owner_lang = Lang::parse(&owner.locale).unwrap_or_default();
-                let notice = messages::already_registered(owner_lang, &owner.email, &owner.full_name, &reset_link);
+                let notice = messages::already_registered(
+                    owner_lang,
+                    &owner.email,
+                    &owner.full_name,
+                    &reset_link,
+                );
                 email::enqueue(conn, &notice, now)?;
                 return Ok(());
             }
@@ -84,8 +93,20 @@ pub async fn register(state: &AppState, registration: Registration, lang: Lang) 
                     updated_at: now,
                 },
             )?;
-            store::insert_one_time_token(conn, &id, "verify_email", &token_hash(&token), now, later(now, verification_lifetime))?;
-            let message = messages::verify_email(lang, registration.email.as_str(), registration.full_name.as_str(), &verify_link);
+            store::insert_one_time_token(
+                conn,
+                &id,
+                "verify_email",
+                &token_hash(&token),
+                now,
+                later(now, verification_lifetime),
+            )?;
+            let message = messages::verify_email(
+                lang,
+                registration.email.as_str(),
+                registration.full_name.as_str(),
+                &verify_link,
+            );
             email::enqueue(conn, &message, now)?;
             Ok(())
         })
@@ -93,7 +114,9 @@ pub async fn register(state: &AppState, registration: Registration, lang: Lang) 
     match outcome {
         // Two registrations raced for the same address: the other one won; answer the same.
         Err(AppError::Internal(error))
-            if error.downcast_ref::<diesel::result::Error>().is_some_and(crate::db::is_unique_violation) =>
+            if error
+                .downcast_ref::<diesel::result::Error>()
+                .is_some_and(crate::db::is_unique_violation) =>
         {
             Ok(())
         }
@@ -108,8 +131,8 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AppError>
     state
         .db
         .write(move |conn| {
-            let (account_id, _) =
-                store::take_one_time_token(conn, &hash, &["verify_email"], now)?.ok_or(AppError::InvalidToken)?;
+            let (account_id, _) = store::take_one_time_token(conn, &hash, &["verify_email"], now)?
+                .ok_or(AppError::InvalidToken)?;
             store::set_email_verified(conn, &account_id, now)?;
             Ok(())
         })
@@ -148,7 +171,12 @@ pub async fn authenticate(
             let mut waits = Vec::new();
             for (key, free) in throttle_keys.iter().zip(frees) {
                 let (failures, last) = store::failures_since(conn, key, window_start)?;
-                waits.extend(rules::login_wait(u32::try_from(failures).unwrap_or(u32::MAX), last, now, free));
+                waits.extend(rules::login_wait(
+                    u32::try_from(failures).unwrap_or(u32::MAX),
+                    last,
+                    now,
+                    free,
+                ));
             }
             let account = if lookup.contains('@') {
                 store::account_by_email(conn, &lookup)?
@@ -211,7 +239,9 @@ async fn record_login_failure(state: &AppState, keys: [String; 2]) -> AppError {
 
 /// Emails a single-use reset link when the address has an account; answers the same either way.
 pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AppError> {
-    let Ok(email) = EmailAddress::parse(email) else { return Ok(()) };
+    let Ok(email) = EmailAddress::parse(email) else {
+        return Ok(());
+    };
     let now = state.clock.now();
     let token = random_token();
     let reset_link = link(state, "/password/reset", &token);
@@ -219,13 +249,28 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
     state
         .db
         .write(move |conn| {
-            let Some(account) = store::account_by_email(conn, email.as_str())?.filter(|a| a.is_active) else {
+            let Some(account) =
+                store::account_by_email(conn, email.as_str())?.filter(|a| a.is_active)
+            else {
                 return Ok(());
             };
             store::expire_one_time_tokens(conn, &account.id, "password_reset", now)?;
-            store::insert_one_time_token(conn, &account.id, "password_reset", &token_hash(&token), now, later(now, lifetime))?;
+            store::insert_one_time_token(
+                conn,
+                &account.id,
+                "password_reset",
+                &token_hash(&token),
+                now,
+                later(now, lifetime),
+            )?;
             let lang = Lang::parse(&account.locale).unwrap_or_default();
-            let message = messages::password_reset(lang, &account.email, &account.full_name, &reset_link, lifetime.as_secs() / 60);
+            let message = messages::password_reset(
+                lang,
+                &account.email,
+                &account.full_name,
+                &reset_link,
+                lifetime.as_secs() / 60,
+            );
             email::enqueue(conn, &message, now)?;
             Ok(())
         })
@@ -240,39 +285,64 @@ pub async fn reset_token_is_live(state: &AppState, token: &str) -> Result<bool, 
     let now = state.clock.now();
     state
         .db
-        .read(move |conn| Ok(store::one_time_token_is_live(conn, &hash, RESET_PURPOSES, now)?))
+        .read(move |conn| {
+            Ok(store::one_time_token_is_live(
+                conn,
+                &hash,
+                RESET_PURPOSES,
+                now,
+            )?)
+        })
         .await
 }
 
 /// Sets a new password from a reset link: the link works once, every session and API token of
 /// the account ends, and the owner is told by email.
-pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
     let hash = token_hash(token);
     let now = state.clock.now();
     let lookup_hash = hash.clone();
     let account = state
         .db
         .read(move |conn| {
-            use diesel::prelude::*;
             use crate::db::schema::one_time_tokens as t;
+            use diesel::prelude::*;
             if !store::one_time_token_is_live(conn, &lookup_hash, RESET_PURPOSES, now)? {
                 return Ok(None);
             }
-            let account_id: String = t::table.filter(t::token_hash.eq(&lookup_hash)).select(t::account_id).first(conn)?;
+            let account_id: String = t::table
+                .filter(t::token_hash.eq(&lookup_hash))
+                .select(t::account_id)
+                .first(conn)?;
             Ok(store::account(conn, &account_id)?)
         })
         .await?
         .ok_or(AppError::InvalidToken)?;
-    let local_part = account.email.split('@').next().unwrap_or_default().to_owned();
-    let context = [account.full_name.as_str(), local_part.as_str(), account.personal_id.as_deref().unwrap_or_default()];
-    let password = NewPassword::parse(new_password, &context).map_err(|code| AppError::invalid("new_password", code))?;
+    let local_part = account
+        .email
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let context = [
+        account.full_name.as_str(),
+        local_part.as_str(),
+        account.personal_id.as_deref().unwrap_or_default(),
+    ];
+    let password = NewPassword::parse(new_password, &context)
+        .map_err(|code| AppError::invalid("new_password", code))?;
     let password_hash = state.passwords.hash(password.expose()).await?;
     let forgot_link = format!("{}/password/forgot", state.settings.public_url);
     state
         .db
         .write(move |conn| {
             let (account_id, purpose) =
-                store::take_one_time_token(conn, &hash, RESET_PURPOSES, now)?.ok_or(AppError::InvalidToken)?;
+                store::take_one_time_token(conn, &hash, RESET_PURPOSES, now)?
+                    .ok_or(AppError::InvalidToken)?;
             if account_id != account.id {
                 return Err(AppError::InvalidToken);
             }
@@ -283,7 +353,11 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
                 store::set_email_verified(conn, &account.id, now)?;
             }
             let lang = Lang::parse(&account.locale).unwrap_or_default();
-            email::enqueue(conn, &messages::password_changed(lang, &account.email, &account.full_name, &forgot_link), now)?;
+            email::enqueue(
+                conn,
+                &messages::password_changed(lang, &account.email, &account.full_name, &forgot_link),
+                now,
+            )?;
             Ok(())
         })
         .await
@@ -294,6 +368,9 @@ pub fn passwords_match(password: &str, confirmation: &str) -> Result<(), AppErro
     if password == confirmation {
         Ok(())
     } else {
-        Err(AppError::invalid("password_confirmation", FieldCode::PasswordsDiffer))
+        Err(AppError::invalid(
+            "password_confirmation",
+            FieldCode::PasswordsDiffer,
+        ))
     }
 }

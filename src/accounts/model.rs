@@ -59,7 +59,11 @@ impl EmailAddress {
             && !domain.ends_with('.')
             && !domain.contains('@')
             && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-        if well_formed { Ok(Self(email)) } else { Err(FieldCode::EmailFormat) }
+        if well_formed {
+            Ok(Self(email))
+        } else {
+            Err(FieldCode::EmailFormat)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -94,7 +98,11 @@ impl MobilePhone {
             && national.bytes().all(|b| b.is_ascii_digit())
             && national.starts_with('0')
             && matches!(national.as_bytes()[1], b'3' | b'5' | b'7' | b'8' | b'9');
-        if valid { Ok(Self(national)) } else { Err(FieldCode::PhoneFormat) }
+        if valid {
+            Ok(Self(national))
+        } else {
+            Err(FieldCode::PhoneFormat)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -129,7 +137,8 @@ impl FullName {
 
 /// A date of birth: ISO `YYYY-MM-DD`, not in the future, not before 1900.
 pub fn parse_birth_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldCode> {
-    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldCode::DateFormat)?;
+    let date =
+        NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldCode::DateFormat)?;
     if date > today {
         Err(FieldCode::DateInFuture)
     } else if date.year() < 1900 {
@@ -159,7 +168,12 @@ impl NewPassword {
         if COMMON_PASSWORDS.contains(lower.as_str()) {
             return Err(FieldCode::PasswordTooCommon);
         }
-        let letters = |s: &str| -> String { s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect() };
+        let letters = |s: &str| -> String {
+            s.to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect()
+        };
         let core = letters(raw);
         let core_without_digits: String = core.chars().filter(|c| !c.is_ascii_digit()).collect();
         let personal = context
@@ -180,8 +194,17 @@ impl NewPassword {
 
 /// Words a guesser tries first on this site (SECURITY.md AUTH-02).
 const CONTEXT_WORDS: &[&str] = &[
-    "ansinh", "baohiem", "baohiemxahoi", "baohiemyte", "bhxh", "bhyt", "vss", "insurance",
-    "socialinsurance", "password", "matkhau",
+    "ansinh",
+    "baohiem",
+    "baohiemxahoi",
+    "baohiemyte",
+    "bhxh",
+    "bhyt",
+    "vss",
+    "insurance",
+    "socialinsurance",
+    "password",
+    "matkhau",
 ];
 
 static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> =
@@ -211,7 +234,17 @@ impl AccountKind {
 }
 
 /// What a staff member may do; the staff area (issue 7) grows the permissions of each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Clerk,
@@ -231,9 +264,14 @@ impl Role {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Clerk, Self::Approver, Self::ContentEditor, Self::Admin]
-            .into_iter()
-            .find(|role| role.as_str() == raw)
+        [
+            Self::Clerk,
+            Self::Approver,
+            Self::ContentEditor,
+            Self::Admin,
+        ]
+        .into_iter()
+        .find(|role| role.as_str() == raw)
     }
 }
 
@@ -274,28 +312,47 @@ impl Registration {
             input.personal_id,
             input.full_name,
             input.phone,
-            email.as_ref().map(EmailAddress::local_part).unwrap_or_default(),
+            email
+                .as_ref()
+                .map(EmailAddress::local_part)
+                .unwrap_or_default(),
         ]
         .into_iter()
         .collect();
         let password = NewPassword::parse(input.password, &context);
-        check("personal_id", personal_id.as_ref().map(|_| ()).map_err(|c| *c));
-        if let (Ok(id), Ok(date)) = (&personal_id, &birth_date) {
-            if id.birth_year() != date.year() {
-                check("personal_id", Err(FieldCode::PersonalIdBirthYear));
-            }
+        check(
+            "personal_id",
+            personal_id.as_ref().map(|_| ()).map_err(|c| *c),
+        );
+        if let (Ok(id), Ok(date)) = (&personal_id, &birth_date)
+            && id.birth_year() != date.year()
+        {
+            check("personal_id", Err(FieldCode::PersonalIdBirthYear));
         }
         check("full_name", full_name.as_ref().map(|_| ()).map_err(|c| *c));
-        check("birth_date", birth_date.as_ref().map(|_| ()).map_err(|c| *c));
+        check(
+            "birth_date",
+            birth_date.as_ref().map(|_| ()).map_err(|c| *c),
+        );
         check("email", email.as_ref().map(|_| ()).map_err(|c| *c));
         check("phone", phone.as_ref().map(|_| ()).map_err(|c| *c));
         check("password", password.as_ref().map(|_| ()).map_err(|c| *c));
         match (personal_id, full_name, birth_date, email, phone, password) {
-            (Ok(personal_id), Ok(full_name), Ok(birth_date), Ok(email), Ok(phone), Ok(password))
-                if errors.is_empty() =>
-            {
-                Ok(Self { personal_id, full_name, birth_date, email, phone, password })
-            }
+            (
+                Ok(personal_id),
+                Ok(full_name),
+                Ok(birth_date),
+                Ok(email),
+                Ok(phone),
+                Ok(password),
+            ) if errors.is_empty() => Ok(Self {
+                personal_id,
+                full_name,
+                birth_date,
+                email,
+                phone,
+                password,
+            }),
             _ => Err(AppError::Invalid(errors)),
         }
     }
@@ -318,42 +375,98 @@ mod tests {
 
     #[test]
     fn personal_id_must_be_twelve_digits() {
-        for bad in ["", "00109012345", "0010901234567", "00109012345a", "٠٠١٠٩٠١٢٣٤٥٦"] {
-            assert_eq!(PersonalId::parse(bad), Err(FieldCode::PersonalIdFormat), "{bad}");
+        for bad in [
+            "",
+            "00109012345",
+            "0010901234567",
+            "00109012345a",
+            "٠٠١٠٩٠١٢٣٤٥٦",
+        ] {
+            assert_eq!(
+                PersonalId::parse(bad),
+                Err(FieldCode::PersonalIdFormat),
+                "{bad}"
+            );
         }
         assert!(PersonalId::parse(" 001 090 123 456 ").is_ok());
     }
 
     #[test]
     fn mobile_numbers_are_normalised_to_ten_digits() {
-        for ok in ["0912345678", "+84 912 345 678", "84912345678", "091.234.5678", "0387654321"] {
+        for ok in [
+            "0912345678",
+            "+84 912 345 678",
+            "84912345678",
+            "091.234.5678",
+            "0387654321",
+        ] {
             assert_eq!(MobilePhone::parse(ok).map(|p| p.0.len()), Ok(10), "{ok}");
         }
-        for bad in ["0212345678", "091234567", "09123456789", "phone", "+1 912 345 678"] {
-            assert_eq!(MobilePhone::parse(bad), Err(FieldCode::PhoneFormat), "{bad}");
+        for bad in [
+            "0212345678",
+            "091234567",
+            "09123456789",
+            "phone",
+            "+1 912 345 678",
+        ] {
+            assert_eq!(
+                MobilePhone::parse(bad),
+                Err(FieldCode::PhoneFormat),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn email_addresses_are_lower_cased_and_checked() {
-        assert_eq!(EmailAddress::parse(" Lan.Nguyen@Example.VN ").map(|e| e.0), Ok("lan.nguyen@example.vn".into()));
-        for bad in ["", "no-at.example", "a@b", "a b@example.com", "@example.com", "a@example.com."] {
-            assert_eq!(EmailAddress::parse(bad), Err(FieldCode::EmailFormat), "{bad}");
+        assert_eq!(
+            EmailAddress::parse(" Lan.Nguyen@Example.VN ").map(|e| e.0),
+            Ok("lan.nguyen@example.vn".into())
+        );
+        for bad in [
+            "",
+            "no-at.example",
+            "a@b",
+            "a b@example.com",
+            "@example.com",
+            "a@example.com.",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(FieldCode::EmailFormat),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn passwords_need_eight_to_128_characters_and_no_composition_rules() {
-        assert_eq!(NewPassword::parse("short77", &[]).err(), Some(FieldCode::PasswordTooShort));
+        assert_eq!(
+            NewPassword::parse("short77", &[]).err(),
+            Some(FieldCode::PasswordTooShort)
+        );
         assert!(NewPassword::parse("mây trắng bay", &[]).is_ok());
-        assert!(NewPassword::parse(&"x".repeat(60) + "ý", &[]).is_ok());
-        assert_eq!(NewPassword::parse(&"y".repeat(129), &[]).err(), Some(FieldCode::PasswordTooLong));
+        assert!(NewPassword::parse(&("x".repeat(60) + "ý"), &[]).is_ok());
+        assert_eq!(
+            NewPassword::parse(&"y".repeat(129), &[]).err(),
+            Some(FieldCode::PasswordTooLong)
+        );
     }
 
     #[test]
     fn common_and_personal_passwords_are_refused() {
-        for common in ["password1", "12345678", "iloveyou", "matkhau123", "PASSWORD1"] {
-            assert_eq!(NewPassword::parse(common, &[]).err(), Some(FieldCode::PasswordTooCommon), "{common}");
+        for common in [
+            "password1",
+            "12345678",
+            "iloveyou",
+            "matkhau123",
+            "PASSWORD1",
+        ] {
+            assert_eq!(
+                NewPassword::parse(common, &[]).err(),
+                Some(FieldCode::PasswordTooCommon),
+                "{common}"
+            );
         }
         assert_eq!(
             NewPassword::parse("lan.nguyen99", &["lannguyen"]).err(),
@@ -383,7 +496,10 @@ mod tests {
         match Registration::parse(input, today()) {
             Err(AppError::Invalid(errors)) => {
                 let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-                assert_eq!(fields, ["full_name", "birth_date", "email", "phone", "password"]);
+                assert_eq!(
+                    fields,
+                    ["full_name", "birth_date", "email", "phone", "password"]
+                );
             }
             _ => panic!("expected field errors"),
         }
@@ -401,7 +517,13 @@ mod tests {
         };
         match Registration::parse(input, today()) {
             Err(AppError::Invalid(errors)) => {
-                assert_eq!(errors, vec![FieldError::new("personal_id", FieldCode::PersonalIdBirthYear)])
+                assert_eq!(
+                    errors,
+                    vec![FieldError::new(
+                        "personal_id",
+                        FieldCode::PersonalIdBirthYear
+                    )]
+                )
             }
             _ => panic!("expected a birth-year mismatch"),
         }

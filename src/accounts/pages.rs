@@ -49,7 +49,15 @@ impl FormErrors {
         Self(
             errors
                 .iter()
-                .map(|e| (e.field.clone(), ctx.lang.catalog().text(&format!("field.{}", e.code.as_str())).to_owned()))
+                .map(|e| {
+                    (
+                        e.field.clone(),
+                        ctx.lang
+                            .catalog()
+                            .text(&format!("field.{}", e.code.as_str()))
+                            .to_owned(),
+                    )
+                })
                 .collect(),
         )
     }
@@ -73,7 +81,10 @@ impl FormErrors {
 
     /// The message for `field`, if it has one.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -88,7 +99,9 @@ pub struct MessagePage {
 }
 
 fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((LOCATION, location)).finish()
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location))
+        .finish()
 }
 
 // --- registration ---
@@ -114,11 +127,19 @@ struct RegisterPage {
 
 #[get("/register")]
 async fn register_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
-    ok(&RegisterPage { ctx, form: RegisterForm::default(), errors: FormErrors::default() })
+    ok(&RegisterPage {
+        ctx,
+        form: RegisterForm::default(),
+        errors: FormErrors::default(),
+    })
 }
 
 #[post("/register")]
-async fn register_submit(ctx: PageContext, state: Data<AppState>, PageForm(form): PageForm<RegisterForm>) -> Result<HttpResponse, AppError> {
+async fn register_submit(
+    ctx: PageContext,
+    state: Data<AppState>,
+    PageForm(form): PageForm<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
     let input = RegistrationInput {
         personal_id: &form.personal_id,
         full_name: &form.full_name,
@@ -136,15 +157,26 @@ async fn register_submit(ctx: PageContext, state: Data<AppState>, PageForm(form)
         Err(error) => {
             let errors = FormErrors::from_error(error, &ctx)?;
             // Never echo the password back into the page.
-            let form = RegisterForm { password: String::new(), ..form };
-            render(StatusCode::UNPROCESSABLE_ENTITY, &RegisterPage { ctx, form, errors })
+            let form = RegisterForm {
+                password: String::new(),
+                ..form
+            };
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RegisterPage { ctx, form, errors },
+            )
         }
     }
 }
 
 #[get("/check-email")]
 async fn check_email(ctx: PageContext) -> Result<HttpResponse, AppError> {
-    ok(&MessagePage { ctx, title_key: "check_email.title", body_key: "check_email.body", link: None })
+    ok(&MessagePage {
+        ctx,
+        title_key: "check_email.title",
+        body_key: "check_email.body",
+        link: None,
+    })
 }
 
 // --- email verification: the link opens a page whose button confirms (GET never changes state) ---
@@ -164,11 +196,18 @@ struct VerifyPage {
 
 #[get("/verify-email")]
 async fn verify_form(ctx: PageContext, query: Query<TokenQuery>) -> Result<HttpResponse, AppError> {
-    ok(&VerifyPage { ctx, token: query.into_inner().token })
+    ok(&VerifyPage {
+        ctx,
+        token: query.into_inner().token,
+    })
 }
 
 #[post("/verify-email")]
-async fn verify_submit(ctx: PageContext, state: Data<AppState>, PageForm(form): PageForm<TokenQuery>) -> Result<HttpResponse, AppError> {
+async fn verify_submit(
+    ctx: PageContext,
+    state: Data<AppState>,
+    PageForm(form): PageForm<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
     match super::verify_email(&state, &form.token).await {
         Ok(()) => ok(&MessagePage {
             ctx,
@@ -222,7 +261,12 @@ fn safe_next(next: &str) -> Option<&str> {
 #[get("/login")]
 async fn login_form(ctx: PageContext, query: Query<NextQuery>) -> Result<HttpResponse, AppError> {
     let next = safe_next(&query.next).unwrap_or_default().to_owned();
-    ok(&LoginPage { ctx, login: String::new(), next, errors: FormErrors::default() })
+    ok(&LoginPage {
+        ctx,
+        login: String::new(),
+        next,
+        errors: FormErrors::default(),
+    })
 }
 
 #[post("/login")]
@@ -234,16 +278,32 @@ async fn login_submit(
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(&req, state.settings.trust_forwarded_for);
     let refused = |ctx: PageContext, status: StatusCode, errors: FormErrors, form: LoginForm| {
-        render(status, &LoginPage { ctx, login: form.login, next: form.next, errors })
+        render(
+            status,
+            &LoginPage {
+                ctx,
+                login: form.login,
+                next: form.next,
+                errors,
+            },
+        )
     };
-    if form.login.trim().is_empty() || form.password.is_empty() || form.login.len() > 254 || form.password.len() > 1024 {
+    if form.login.trim().is_empty()
+        || form.password.is_empty()
+        || form.login.len() > 254
+        || form.password.len() > 1024
+    {
         let errors = FormErrors::message("login.error.missing", &ctx);
         return refused(ctx, StatusCode::UNPROCESSABLE_ENTITY, errors, form);
     }
     match super::authenticate(&state, &form.login, &form.password, ip).await {
         Ok(account) => {
             let staff = account.kind == super::model::AccountKind::Staff.as_str();
-            let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let user_agent = req
+                .headers()
+                .get("user-agent")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             // A session that existed before login is ended: the new one has a new token.
             if let Ok(previous) = SignedIn::extract(&req).await {
                 session::end(&state, previous.session_id).await?;
@@ -255,7 +315,9 @@ async fn login_submit(
                 (false, None) => "/account",
             };
             let mut response = see_other(destination);
-            response.add_cookie(&cookie).map_err(|e| anyhow::anyhow!("{e}"))?;
+            response
+                .add_cookie(&cookie)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(response)
         }
         Err(AppError::InvalidCredentials) => {
@@ -267,7 +329,9 @@ async fn login_submit(
             refused(ctx, StatusCode::FORBIDDEN, errors, form)
         }
         Err(AppError::TooManyRequests { retry_after }) => {
-            let text = ctx.t("login.error.throttled").replace("{seconds}", &retry_after.to_string());
+            let text = ctx
+                .t("login.error.throttled")
+                .replace("{seconds}", &retry_after.to_string());
             let errors = FormErrors::from_text(text);
             let mut response = refused(ctx, StatusCode::TOO_MANY_REQUESTS, errors, form)?;
             response.headers_mut().insert(
@@ -285,12 +349,18 @@ async fn login_submit(
 pub struct EmptyForm {}
 
 #[post("/logout")]
-async fn logout(state: Data<AppState>, signed_in: Option<SignedIn>, PageForm(_): PageForm<EmptyForm>) -> Result<HttpResponse, AppError> {
+async fn logout(
+    state: Data<AppState>,
+    signed_in: Option<SignedIn>,
+    PageForm(_): PageForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
     if let Some(signed_in) = signed_in {
         session::end(&state, signed_in.session_id).await?;
     }
     let mut response = see_other("/?signed_out=1");
-    response.add_removal_cookie(&session::removal_cookie(&state)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    response
+        .add_removal_cookie(&session::removal_cookie(&state))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(response)
 }
 
@@ -314,9 +384,18 @@ async fn forgot_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
 }
 
 #[post("/password/forgot")]
-async fn forgot_submit(ctx: PageContext, state: Data<AppState>, PageForm(form): PageForm<ForgotForm>) -> Result<HttpResponse, AppError> {
+async fn forgot_submit(
+    ctx: PageContext,
+    state: Data<AppState>,
+    PageForm(form): PageForm<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
     super::request_password_reset(&state, &form.email).await?;
-    ok(&MessagePage { ctx, title_key: "forgot.sent.title", body_key: "forgot.sent.body", link: None })
+    ok(&MessagePage {
+        ctx,
+        title_key: "forgot.sent.title",
+        body_key: "forgot.sent.body",
+        link: None,
+    })
 }
 
 #[derive(Default, Deserialize)]
@@ -348,16 +427,28 @@ fn invalid_reset_link(ctx: PageContext) -> Result<HttpResponse, AppError> {
 }
 
 #[get("/password/reset")]
-async fn reset_form(ctx: PageContext, state: Data<AppState>, query: Query<TokenQuery>) -> Result<HttpResponse, AppError> {
+async fn reset_form(
+    ctx: PageContext,
+    state: Data<AppState>,
+    query: Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
     let token = query.into_inner().token;
     if !super::reset_token_is_live(&state, &token).await? {
         return invalid_reset_link(ctx);
     }
-    ok(&ResetPage { ctx, token, errors: FormErrors::default() })
+    ok(&ResetPage {
+        ctx,
+        token,
+        errors: FormErrors::default(),
+    })
 }
 
 #[post("/password/reset")]
-async fn reset_submit(ctx: PageContext, state: Data<AppState>, PageForm(form): PageForm<ResetForm>) -> Result<HttpResponse, AppError> {
+async fn reset_submit(
+    ctx: PageContext,
+    state: Data<AppState>,
+    PageForm(form): PageForm<ResetForm>,
+) -> Result<HttpResponse, AppError> {
     let outcome = match super::passwords_match(&form.password, &form.password_confirmation) {
         Ok(()) => super::reset_password(&state, &form.token, &form.password).await,
         Err(error) => Err(error),
@@ -374,10 +465,24 @@ async fn reset_submit(ctx: PageContext, state: Data<AppState>, PageForm(form): P
             // The API calls the field new_password; the form calls it password.
             let errors: Vec<FieldError> = errors
                 .into_iter()
-                .map(|e| FieldError { field: if e.field == "new_password" { "password".into() } else { e.field }, ..e })
+                .map(|e| FieldError {
+                    field: if e.field == "new_password" {
+                        "password".into()
+                    } else {
+                        e.field
+                    },
+                    ..e
+                })
                 .collect();
             let errors = FormErrors::from_fields(&errors, &ctx);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &ResetPage { ctx, token: form.token, errors })
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ResetPage {
+                    ctx,
+                    token: form.token,
+                    errors,
+                },
+            )
         }
         Err(other) => Err(other),
     }
@@ -397,14 +502,24 @@ struct OverviewPage {
 }
 
 #[get("/account")]
-async fn overview(ctx: PageContext, CitizenSession(me): CitizenSession) -> Result<HttpResponse, AppError> {
+async fn overview(
+    ctx: PageContext,
+    CitizenSession(me): CitizenSession,
+) -> Result<HttpResponse, AppError> {
     let account = me.account;
     ok(&OverviewPage {
         ctx,
         full_name: account.full_name,
         email: account.email,
         phone: account.phone.unwrap_or_default(),
-        birth_date: account.birth_date.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
-        personal_id: account.personal_id.as_deref().map(PersonalId::masked).unwrap_or_default(),
+        birth_date: account
+            .birth_date
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        personal_id: account
+            .personal_id
+            .as_deref()
+            .map(PersonalId::masked)
+            .unwrap_or_default(),
     })
 }

@@ -60,8 +60,11 @@ impl Passwords {
         let password = password.to_owned();
         let _permit = self.permits.acquire().await.map_err(|e| anyhow!("{e}"))?;
         let right = tokio::task::spawn_blocking(move || -> Result<(bool, bool), AppError> {
-            let parsed = PasswordHash::new(&stored).map_err(|e| anyhow!("stored hash unreadable: {e}"))?;
-            let right = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
+            let parsed =
+                PasswordHash::new(&stored).map_err(|e| anyhow!("stored hash unreadable: {e}"))?;
+            let right = hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok();
             Ok((right, needs_rehash(&parsed)))
         })
         .await??;
@@ -89,21 +92,49 @@ mod tests {
     async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
         let passwords = Passwords::new(1).unwrap();
         let hash = passwords.hash("mây trắng bay").await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert_eq!(
-            passwords.verify("mây trắng bay", Some(&hash)).await.unwrap(),
-            Verdict::Right { needs_rehash: false }
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
         );
-        assert_eq!(passwords.verify("may trang bay", Some(&hash)).await.unwrap(), Verdict::Wrong);
-        assert_eq!(passwords.verify("anything", None).await.unwrap(), Verdict::Wrong);
+        assert_eq!(
+            passwords
+                .verify("mây trắng bay", Some(&hash))
+                .await
+                .unwrap(),
+            Verdict::Right {
+                needs_rehash: false
+            }
+        );
+        assert_eq!(
+            passwords
+                .verify("may trang bay", Some(&hash))
+                .await
+                .unwrap(),
+            Verdict::Wrong
+        );
+        assert_eq!(
+            passwords.verify("anything", None).await.unwrap(),
+            Verdict::Wrong
+        );
     }
 
     #[tokio::test]
     async fn weaker_hashes_are_upgraded_on_login() {
-        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(4096, 1, 1, None).unwrap());
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 1, 1, None).unwrap(),
+        );
         let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
-        let hash = weak.hash_password(b"old password", &salt).unwrap().to_string();
-        let verdict = Passwords::new(1).unwrap().verify("old password", Some(&hash)).await.unwrap();
+        let hash = weak
+            .hash_password(b"old password", &salt)
+            .unwrap()
+            .to_string();
+        let verdict = Passwords::new(1)
+            .unwrap()
+            .verify("old password", Some(&hash))
+            .await
+            .unwrap();
         assert_eq!(verdict, Verdict::Right { needs_rehash: true });
     }
 }

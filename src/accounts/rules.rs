@@ -22,11 +22,17 @@ pub fn login_backoff(failures: u32, free: u32) -> Duration {
 }
 
 /// Whole seconds still to wait, if any, given the failures so far and when the last one was.
-pub fn login_wait(failures: u32, last_failure: Option<Timestamp>, now: Timestamp, free: u32) -> Option<u64> {
+pub fn login_wait(
+    failures: u32,
+    last_failure: Option<Timestamp>,
+    now: Timestamp,
+    free: u32,
+) -> Option<u64> {
     let last = last_failure?;
     let backoff = login_backoff(failures, free);
     let until = last + chrono::Duration::from_std(backoff).ok()?;
-    (until > now).then(|| (until - now).num_milliseconds().div_euclid(1000) as u64 + 1)
+    // Rounded up: "try again in 0 s" would be wrong.
+    (until > now).then(|| ((until - now).num_milliseconds() as u64).div_ceil(1000))
 }
 
 /// A session lives while it is used at least every `idle` and for at most `absolute` in all
@@ -46,7 +52,11 @@ pub fn session_is_live(
 
 /// RFC 6238 accepts one step of clock drift either way; a step already used is refused, so a
 /// code cannot be replayed (SECURITY.md AUTH-06).
-pub fn totp_step_acceptable(code_step: i64, current_step: i64, last_used_step: Option<i64>) -> bool {
+pub fn totp_step_acceptable(
+    code_step: i64,
+    current_step: i64,
+    last_used_step: Option<i64>,
+) -> bool {
     (code_step - current_step).abs() <= 1 && last_used_step.is_none_or(|used| code_step > used)
 }
 
@@ -56,7 +66,10 @@ mod tests {
     use chrono::NaiveDate;
 
     fn at(seconds: i64) -> Timestamp {
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(8, 0, 0).unwrap()
+        NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap()
             + chrono::Duration::seconds(seconds)
     }
 
@@ -82,8 +95,20 @@ mod tests {
         let absolute = Duration::from_secs(12 * 3600);
         assert!(session_is_live(at(0), at(0), at(14 * 60), idle, absolute));
         assert!(!session_is_live(at(0), at(0), at(16 * 60), idle, absolute));
-        assert!(session_is_live(at(0), at(12 * 3600 - 60), at(12 * 3600), idle, absolute));
-        assert!(!session_is_live(at(0), at(12 * 3600), at(12 * 3600 + 1), idle, absolute));
+        assert!(session_is_live(
+            at(0),
+            at(12 * 3600 - 60),
+            at(12 * 3600),
+            idle,
+            absolute
+        ));
+        assert!(!session_is_live(
+            at(0),
+            at(12 * 3600),
+            at(12 * 3600 + 1),
+            idle,
+            absolute
+        ));
     }
 
     #[test]

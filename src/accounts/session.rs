@@ -10,15 +10,19 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
 use super::model::{AccountKind, Role};
-use super::store::{self, Account};
 use super::rules;
+use super::store::{self, Account};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::secrets::{random_token, token_hash};
 use crate::web::pages::Viewer;
 
 pub fn cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-ansinh_session" } else { "ansinh_session" }
+    if secure {
+        "__Host-ansinh_session"
+    } else {
+        "ansinh_session"
+    }
 }
 
 /// Someone signed in through the web, with a live session.
@@ -39,7 +43,10 @@ impl SignedIn {
     }
 
     pub fn viewer(&self) -> Viewer {
-        Viewer { name: self.account.full_name.clone(), is_staff: self.kind() == AccountKind::Staff }
+        Viewer {
+            name: self.account.full_name.clone(),
+            is_staff: self.kind() == AccountKind::Staff,
+        }
     }
 }
 
@@ -93,11 +100,18 @@ pub fn removal_cookie(state: &AppState) -> Cookie<'static> {
 /// Ends the session (logout). The cookie alone is worthless afterwards.
 pub async fn end(state: &AppState, session_id: String) -> Result<(), AppError> {
     let now = state.clock.now();
-    state.db.write(move |conn| Ok(store::revoke_session(conn, &session_id, now)?)).await
+    state
+        .db
+        .write(move |conn| Ok(store::revoke_session(conn, &session_id, now)?))
+        .await
 }
 
 /// Replaces the session by one that has passed the second factor.
-pub async fn upgrade_to_mfa(state: &AppState, signed_in: &SignedIn, user_agent: Option<String>) -> Result<Cookie<'static>, AppError> {
+pub async fn upgrade_to_mfa(
+    state: &AppState,
+    signed_in: &SignedIn,
+    user_agent: Option<String>,
+) -> Result<Cookie<'static>, AppError> {
     end(state, signed_in.session_id.clone()).await?;
     start(state, signed_in.account.id.clone(), true, user_agent).await
 }
@@ -115,7 +129,10 @@ async fn load(req: HttpRequest) -> Result<SignedIn, AppError> {
     let hash = token_hash(&token);
     let now = state.clock.now();
     let limits = state.settings.limits.clone();
-    let found = state.db.read(move |conn| Ok(store::session_by_token(conn, &hash)?)).await?;
+    let found = state
+        .db
+        .read(move |conn| Ok(store::session_by_token(conn, &hash)?))
+        .await?;
     let (session, account) = found.ok_or(AppError::Unauthenticated)?;
     let staff = account.kind == AccountKind::Staff.as_str();
     let (idle, absolute) = if staff {
@@ -123,14 +140,23 @@ async fn load(req: HttpRequest) -> Result<SignedIn, AppError> {
     } else {
         (limits.citizen_session_idle, limits.citizen_session_absolute)
     };
-    if !rules::session_is_live(session.created_at, session.last_seen_at, now, idle, absolute) {
+    if !rules::session_is_live(
+        session.created_at,
+        session.last_seen_at,
+        now,
+        idle,
+        absolute,
+    ) {
         end(state, session.id).await?;
         return Err(AppError::Unauthenticated);
     }
     // One write a minute at most per session, not one per request.
     if now - session.last_seen_at > chrono::Duration::seconds(60) {
         let id = session.id.clone();
-        state.db.write(move |conn| Ok(store::touch_session(conn, &id, now)?)).await?;
+        state
+            .db
+            .write(move |conn| Ok(store::touch_session(conn, &id, now)?))
+            .await?;
     }
     let signed_in = SignedIn {
         session_id: session.id,

@@ -48,11 +48,18 @@ pub struct NewAccount<'a> {
 }
 
 pub fn insert_account(conn: &mut DbConn, account: &NewAccount<'_>) -> QueryResult<()> {
-    diesel::insert_into(accounts::table).values(account).execute(conn).map(drop)
+    diesel::insert_into(accounts::table)
+        .values(account)
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn account(conn: &mut DbConn, id: &str) -> QueryResult<Option<Account>> {
-    accounts::table.find(id).select(Account::as_select()).first(conn).optional()
+    accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn account_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Account>> {
@@ -63,7 +70,10 @@ pub fn account_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Ac
         .optional()
 }
 
-pub fn account_by_personal_id(conn: &mut DbConn, personal_id: &str) -> QueryResult<Option<Account>> {
+pub fn account_by_personal_id(
+    conn: &mut DbConn,
+    personal_id: &str,
+) -> QueryResult<Option<Account>> {
     accounts::table
         .filter(accounts::personal_id.eq(personal_id))
         .select(Account::as_select())
@@ -72,44 +82,79 @@ pub fn account_by_personal_id(conn: &mut DbConn, personal_id: &str) -> QueryResu
 }
 
 pub fn any_demo_account(conn: &mut DbConn) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(accounts::table.filter(accounts::is_demo.eq(true)))).get_result(conn)
+    diesel::select(diesel::dsl::exists(
+        accounts::table.filter(accounts::is_demo.eq(true)),
+    ))
+    .get_result(conn)
 }
 
 pub fn set_email_verified(conn: &mut DbConn, id: &str, now: Timestamp) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
-        .set((accounts::email_verified_at.eq(now), accounts::updated_at.eq(now)))
+        .set((
+            accounts::email_verified_at.eq(now),
+            accounts::updated_at.eq(now),
+        ))
         .execute(conn)
         .map(drop)
 }
 
-pub fn set_password_hash(conn: &mut DbConn, id: &str, hash: &str, now: Timestamp) -> QueryResult<()> {
+pub fn set_password_hash(
+    conn: &mut DbConn,
+    id: &str,
+    hash: &str,
+    now: Timestamp,
+) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
-        .set((accounts::password_hash.eq(hash), accounts::updated_at.eq(now)))
+        .set((
+            accounts::password_hash.eq(hash),
+            accounts::updated_at.eq(now),
+        ))
         .execute(conn)
         .map(drop)
 }
 
-pub fn set_totp_secret(conn: &mut DbConn, id: &str, secret: &str, now: Timestamp) -> QueryResult<()> {
-    diesel::update(accounts::table.find(id).filter(accounts::totp_enabled_at.is_null()))
-        .set((accounts::totp_secret.eq(secret), accounts::updated_at.eq(now)))
-        .execute(conn)
-        .map(drop)
+pub fn set_totp_secret(
+    conn: &mut DbConn,
+    id: &str,
+    secret: &str,
+    now: Timestamp,
+) -> QueryResult<()> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::totp_enabled_at.is_null()),
+    )
+    .set((
+        accounts::totp_secret.eq(secret),
+        accounts::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(drop)
 }
 
 /// Records a used TOTP step (and enables TOTP on first use). Refuses a step not newer than the
 /// last one: two requests racing with the same code cannot both pass.
 pub fn use_totp_step(conn: &mut DbConn, id: &str, step: i64, now: Timestamp) -> QueryResult<bool> {
     let updated = diesel::update(
-        accounts::table
-            .find(id)
-            .filter(accounts::totp_last_step.is_null().or(accounts::totp_last_step.lt(step))),
+        accounts::table.find(id).filter(
+            accounts::totp_last_step
+                .is_null()
+                .or(accounts::totp_last_step.lt(step)),
+        ),
     )
-    .set((accounts::totp_last_step.eq(step), accounts::updated_at.eq(now)))
+    .set((
+        accounts::totp_last_step.eq(step),
+        accounts::updated_at.eq(now),
+    ))
     .execute(conn)?;
     if updated == 1 {
-        diesel::update(accounts::table.find(id).filter(accounts::totp_enabled_at.is_null()))
-            .set(accounts::totp_enabled_at.eq(now))
-            .execute(conn)?;
+        diesel::update(
+            accounts::table
+                .find(id)
+                .filter(accounts::totp_enabled_at.is_null()),
+        )
+        .set(accounts::totp_enabled_at.eq(now))
+        .execute(conn)?;
     }
     Ok(updated == 1)
 }
@@ -151,10 +196,16 @@ pub fn take_one_time_token(
         .filter(one_time_tokens::purpose.eq_any(purposes))
         .filter(one_time_tokens::used_at.is_null())
         .filter(one_time_tokens::expires_at.gt(now))
-        .select((one_time_tokens::id, one_time_tokens::account_id, one_time_tokens::purpose))
+        .select((
+            one_time_tokens::id,
+            one_time_tokens::account_id,
+            one_time_tokens::purpose,
+        ))
         .first(conn)
         .optional()?;
-    let Some((id, account_id, purpose)) = found else { return Ok(None) };
+    let Some((id, account_id, purpose)) = found else {
+        return Ok(None);
+    };
     let taken = diesel::update(
         one_time_tokens::table
             .find(&id)
@@ -166,7 +217,12 @@ pub fn take_one_time_token(
 }
 
 /// Is this token live (for showing the reset form before it is used)?
-pub fn one_time_token_is_live(conn: &mut DbConn, token_hash: &str, purposes: &[&str], now: Timestamp) -> QueryResult<bool> {
+pub fn one_time_token_is_live(
+    conn: &mut DbConn,
+    token_hash: &str,
+    purposes: &[&str],
+    now: Timestamp,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         one_time_tokens::table
             .filter(one_time_tokens::token_hash.eq(token_hash))
@@ -178,7 +234,12 @@ pub fn one_time_token_is_live(conn: &mut DbConn, token_hash: &str, purposes: &[&
 }
 
 /// Retires every unused token of `purpose` for an account (a new one replaces them).
-pub fn expire_one_time_tokens(conn: &mut DbConn, account_id: &str, purpose: &str, now: Timestamp) -> QueryResult<()> {
+pub fn expire_one_time_tokens(
+    conn: &mut DbConn,
+    account_id: &str,
+    purpose: &str,
+    now: Timestamp,
+) -> QueryResult<()> {
     diesel::update(
         one_time_tokens::table
             .filter(one_time_tokens::account_id.eq(account_id))
@@ -226,7 +287,10 @@ pub fn insert_session(
 }
 
 /// The live (not revoked) session with this token, and its active account.
-pub fn session_by_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<(WebSession, Account)>> {
+pub fn session_by_token(
+    conn: &mut DbConn,
+    token_hash: &str,
+) -> QueryResult<Option<(WebSession, Account)>> {
     web_sessions::table
         .inner_join(accounts::table)
         .filter(web_sessions::token_hash.eq(token_hash))
@@ -245,10 +309,14 @@ pub fn touch_session(conn: &mut DbConn, id: &str, now: Timestamp) -> QueryResult
 }
 
 pub fn revoke_session(conn: &mut DbConn, id: &str, now: Timestamp) -> QueryResult<()> {
-    diesel::update(web_sessions::table.find(id).filter(web_sessions::revoked_at.is_null()))
-        .set(web_sessions::revoked_at.eq(now))
-        .execute(conn)
-        .map(drop)
+    diesel::update(
+        web_sessions::table
+            .find(id)
+            .filter(web_sessions::revoked_at.is_null()),
+    )
+    .set(web_sessions::revoked_at.eq(now))
+    .execute(conn)
+    .map(drop)
 }
 
 /// Ends every session and API token of an account (password reset or change).
@@ -311,7 +379,11 @@ pub fn insert_api_token(
         .map(drop)
 }
 
-pub fn api_token_by_hash(conn: &mut DbConn, kind: &str, token_hash: &str) -> QueryResult<Option<ApiToken>> {
+pub fn api_token_by_hash(
+    conn: &mut DbConn,
+    kind: &str,
+    token_hash: &str,
+) -> QueryResult<Option<ApiToken>> {
     api_tokens::table
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::kind.eq(kind))
@@ -340,9 +412,13 @@ pub fn account_by_access_token(
 
 /// Marks a refresh token used; false when it already was (a replay).
 pub fn use_refresh_token(conn: &mut DbConn, id: &str, now: Timestamp) -> QueryResult<bool> {
-    let updated = diesel::update(api_tokens::table.find(id).filter(api_tokens::used_at.is_null()))
-        .set(api_tokens::used_at.eq(now))
-        .execute(conn)?;
+    let updated = diesel::update(
+        api_tokens::table
+            .find(id)
+            .filter(api_tokens::used_at.is_null()),
+    )
+    .set(api_tokens::used_at.eq(now))
+    .execute(conn)?;
     Ok(updated == 1)
 }
 
@@ -360,11 +436,18 @@ pub fn revoke_family(conn: &mut DbConn, family_id: &str, now: Timestamp) -> Quer
 // --- login throttling ---
 
 /// Failed logins under `key` since `since`: how many, and the latest.
-pub fn failures_since(conn: &mut DbConn, key: &str, since: Timestamp) -> QueryResult<(i64, Option<Timestamp>)> {
+pub fn failures_since(
+    conn: &mut DbConn,
+    key: &str,
+    since: Timestamp,
+) -> QueryResult<(i64, Option<Timestamp>)> {
     login_failures::table
         .filter(login_failures::throttle_key.eq(key))
         .filter(login_failures::failed_at.gt(since))
-        .select((diesel::dsl::count_star(), diesel::dsl::max(login_failures::failed_at)))
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::max(login_failures::failed_at),
+        ))
         .first(conn)
 }
 

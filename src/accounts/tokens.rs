@@ -28,12 +28,36 @@ pub struct TokenPair {
 }
 
 /// Issues a new access + refresh pair in `family` (inside the caller's transaction).
-fn issue(conn: &mut DbConn, state: &AppState, account_id: &str, family: &str, mfa: bool) -> Result<TokenPair, AppError> {
+fn issue(
+    conn: &mut DbConn,
+    state: &AppState,
+    account_id: &str,
+    family: &str,
+    mfa: bool,
+) -> Result<TokenPair, AppError> {
     let now = state.clock.now();
     let limits = &state.settings.limits;
     let (access, refresh) = (random_token(), random_token());
-    store::insert_api_token(conn, account_id, "access", &token_hash(&access), family, mfa, now, later(now, limits.access_token_lifetime))?;
-    store::insert_api_token(conn, account_id, "refresh", &token_hash(&refresh), family, mfa, now, later(now, limits.refresh_token_lifetime))?;
+    store::insert_api_token(
+        conn,
+        account_id,
+        "access",
+        &token_hash(&access),
+        family,
+        mfa,
+        now,
+        later(now, limits.access_token_lifetime),
+    )?;
+    store::insert_api_token(
+        conn,
+        account_id,
+        "refresh",
+        &token_hash(&refresh),
+        family,
+        mfa,
+        now,
+        later(now, limits.refresh_token_lifetime),
+    )?;
     Ok(TokenPair {
         access_token: access,
         token_type: "Bearer",
@@ -43,15 +67,30 @@ fn issue(conn: &mut DbConn, state: &AppState, account_id: &str, family: &str, mf
 }
 
 /// A new token family for an account that just logged in.
-pub async fn issue_for_login(state: &actix_web::web::Data<AppState>, account_id: String, mfa: bool) -> Result<TokenPair, AppError> {
+pub async fn issue_for_login(
+    state: &actix_web::web::Data<AppState>,
+    account_id: String,
+    mfa: bool,
+) -> Result<TokenPair, AppError> {
     let state = state.clone();
     let db = state.db.clone();
-    db.write(move |conn| issue(conn, &state, &account_id, &uuid::Uuid::now_v7().to_string(), mfa))
-        .await
+    db.write(move |conn| {
+        issue(
+            conn,
+            &state,
+            &account_id,
+            &uuid::Uuid::now_v7().to_string(),
+            mfa,
+        )
+    })
+    .await
 }
 
 /// Rotates a refresh token. A used token presented again revokes its family (reuse detection).
-pub async fn refresh(state: &actix_web::web::Data<AppState>, refresh_token: &str) -> Result<TokenPair, AppError> {
+pub async fn refresh(
+    state: &actix_web::web::Data<AppState>,
+    refresh_token: &str,
+) -> Result<TokenPair, AppError> {
     let hash = token_hash(refresh_token);
     let state = state.clone();
     let db = state.db.clone();
@@ -85,7 +124,10 @@ pub async fn refresh(state: &actix_web::web::Data<AppState>, refresh_token: &str
 pub async fn revoke(state: &AppState, caller: &ApiCaller) -> Result<(), AppError> {
     let family = caller.family_id.clone();
     let now = state.clock.now();
-    state.db.write(move |conn| Ok(store::revoke_family(conn, &family, now)?)).await
+    state
+        .db
+        .write(move |conn| Ok(store::revoke_family(conn, &family, now)?))
+        .await
 }
 
 /// The account behind a valid bearer access token.
@@ -118,7 +160,11 @@ impl FromRequest for ApiCaller {
                 .read(move |conn| Ok(store::account_by_access_token(conn, &hash, now)?))
                 .await?
                 .ok_or(AppError::Unauthenticated)?;
-            Ok(ApiCaller { account, family_id: token.family_id, mfa: token.mfa })
+            Ok(ApiCaller {
+                account,
+                family_id: token.family_id,
+                mfa: token.mfa,
+            })
         })
     }
 }

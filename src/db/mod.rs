@@ -44,16 +44,23 @@ pub struct Manager {
 impl Manager {
     pub fn new(database_url: &str) -> anyhow::Result<Self> {
         if let Some(path) = database_url.strip_prefix("sqlite://") {
-            if let Some(dir) = std::path::Path::new(path).parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("creating {}", dir.display()))?;
-                }
+            if let Some(dir) = std::path::Path::new(path).parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
             }
-            Ok(Self { backend: Backend::Sqlite, url: path.to_owned() })
-        } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")
+            Ok(Self {
+                backend: Backend::Sqlite,
+                url: path.to_owned(),
+            })
+        } else if database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://")
         {
-            Ok(Self { backend: Backend::Postgres, url: database_url.to_owned() })
+            Ok(Self {
+                backend: Backend::Postgres,
+                url: database_url.to_owned(),
+            })
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://")
         }
@@ -90,7 +97,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -101,7 +109,9 @@ impl ManageConnection for Manager {
 /// Runs the backend's embedded migrations; returns how many were applied.
 pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
     let applied = match conn {
-        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConn::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
         DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     };
     applied.map_err(|e| anyhow::anyhow!("running migrations: {e}"))
@@ -143,7 +153,11 @@ impl Db {
         migrate(&mut conn)?;
         drop(conn);
         let writer = (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Self { pool, backend, writer })
+        Ok(Self {
+            pool,
+            backend,
+            writer,
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -45,7 +45,9 @@ impl Message<'_> {
             .split("\n\n")
             .map(fill)
             .collect();
-        let action_label = catalog.text(&format!("email.{}.action", self.kind)).to_owned();
+        let action_label = catalog
+            .text(&format!("email.{}.action", self.kind))
+            .to_owned();
         let footer = catalog.text("email.footer");
         let action = self.link.map(|link| (action_label.as_str(), link));
 
@@ -63,34 +65,86 @@ impl Message<'_> {
             footer,
         }
         .render()
-        .unwrap_or_else(|_| format!("<pre>{}</pre>", askama::filters::escape(&text, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default()));
-        Email { to: self.to.to_owned(), subject, text, html }
+        .unwrap_or_else(|_| {
+            format!(
+                "<pre>{}</pre>",
+                askama::filters::escape(&text, askama::filters::Html)
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
+            )
+        });
+        Email {
+            to: self.to.to_owned(),
+            subject,
+            text,
+            html,
+        }
     }
 }
 
 /// Confirms the address given at registration.
 pub fn verify_email(lang: Lang, to: &str, name: &str, link: &str) -> Email {
-    Message { lang, to, name, kind: "verify_email", link: Some(link), extra: &[] }.render()
+    Message {
+        lang,
+        to,
+        name,
+        kind: "verify_email",
+        link: Some(link),
+        extra: &[],
+    }
+    .render()
 }
 
 /// Someone tried to register with this address or personal ID again: tell the owner, not them.
 pub fn already_registered(lang: Lang, to: &str, name: &str, reset_link: &str) -> Email {
-    Message { lang, to, name, kind: "already_registered", link: Some(reset_link), extra: &[] }.render()
+    Message {
+        lang,
+        to,
+        name,
+        kind: "already_registered",
+        link: Some(reset_link),
+        extra: &[],
+    }
+    .render()
 }
 
 pub fn password_reset(lang: Lang, to: &str, name: &str, link: &str, minutes: u64) -> Email {
     let extra = [("minutes", minutes.to_string())];
-    Message { lang, to, name, kind: "password_reset", link: Some(link), extra: &extra }.render()
+    Message {
+        lang,
+        to,
+        name,
+        kind: "password_reset",
+        link: Some(link),
+        extra: &extra,
+    }
+    .render()
 }
 
 /// Sent after any password change, so the owner notices one they did not make.
 pub fn password_changed(lang: Lang, to: &str, name: &str, reset_link: &str) -> Email {
-    Message { lang, to, name, kind: "password_changed", link: Some(reset_link), extra: &[] }.render()
+    Message {
+        lang,
+        to,
+        name,
+        kind: "password_changed",
+        link: Some(reset_link),
+        extra: &[],
+    }
+    .render()
 }
 
 pub fn staff_invitation(lang: Lang, to: &str, name: &str, link: &str, role: &str) -> Email {
     let extra = [("role", role.to_owned())];
-    Message { lang, to, name, kind: "staff_invitation", link: Some(link), extra: &extra }.render()
+    Message {
+        lang,
+        to,
+        name,
+        kind: "staff_invitation",
+        link: Some(link),
+        extra: &extra,
+    }
+    .render()
 }
 
 #[cfg(test)]
@@ -99,8 +153,18 @@ mod tests {
 
     #[test]
     fn messages_come_in_both_languages_with_text_and_html() {
-        let vi = verify_email(Lang::Vi, "lan@example.vn", "Lan", "https://x/verify?token=abc");
-        let en = verify_email(Lang::En, "lan@example.vn", "Lan", "https://x/verify?token=abc");
+        let vi = verify_email(
+            Lang::Vi,
+            "lan@example.vn",
+            "Lan",
+            "https://x/verify?token=abc",
+        );
+        let en = verify_email(
+            Lang::En,
+            "lan@example.vn",
+            "Lan",
+            "https://x/verify?token=abc",
+        );
         assert_ne!(vi.subject, en.subject);
         for email in [&vi, &en] {
             assert!(email.text.contains("https://x/verify?token=abc"));

@@ -40,5 +40,8 @@ pub fn enqueue(conn: &mut DbConn, email: &Email, now: Timestamp) -> QueryResult<
 
 /// Messages not yet delivered (for `/metrics`).
 pub fn backlog(conn: &mut DbConn) -> QueryResult<i64> {
-    outbox::table.filter(outbox::sent_at.is_null()).count().get_result(conn)
+    outbox::table
+        .filter(outbox::sent_at.is_null())
+        .count()
+        .get_result(conn)
 }

@@ -52,7 +52,10 @@ impl Transport {
             .subject(&message.subject)
             // Stable per outbox row: a message sent twice after a crash can be recognised.
             .message_id(Some(format!("<{}@ansinh>", message.id)))
-            .multipart(MultiPart::alternative_plain_html(message.text.clone(), message.html.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                message.text.clone(),
+                message.html.clone(),
+            ))
             .context("building the message")?;
         match self {
             Self::Smtp(smtp) => smtp.send(email).await.map(drop).context("SMTP delivery"),

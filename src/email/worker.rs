@@ -23,7 +23,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60 * 60);
 
 /// Wait before retry number `attempts` (1-based): 10 s, 20 s, 40 s … up to an hour.
 pub fn retry_backoff(attempts: i32) -> Duration {
-    let exponent = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(16);
+    let exponent = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(16);
     Duration::from_secs(10u64 << exponent).min(MAX_BACKOFF)
 }
 
@@ -62,7 +64,11 @@ impl Worker {
                 Ok(outbox::table
                     .filter(outbox::sent_at.is_null())
                     .filter(outbox::next_attempt_at.le(now))
-                    .filter(outbox::leased_until.is_null().or(outbox::leased_until.lt(now)))
+                    .filter(
+                        outbox::leased_until
+                            .is_null()
+                            .or(outbox::leased_until.lt(now)),
+                    )
                     .order(outbox::created_at.asc())
                     .limit(BATCH)
                     .select(outbox::id)
@@ -89,21 +95,46 @@ impl Worker {
                     outbox::table
                         .find(&leased_id)
                         .filter(outbox::sent_at.is_null())
-                        .filter(outbox::leased_until.is_null().or(outbox::leased_until.lt(now))),
+                        .filter(
+                            outbox::leased_until
+                                .is_null()
+                                .or(outbox::leased_until.lt(now)),
+                        ),
                 )
-                .set((outbox::leased_until.eq(lease_end), outbox::attempts.eq(outbox::attempts + 1)))
+                .set((
+                    outbox::leased_until.eq(lease_end),
+                    outbox::attempts.eq(outbox::attempts + 1),
+                ))
                 .execute(conn)?;
                 if leased == 0 {
                     return Ok(None);
                 }
-                let (to, subject, text, html, attempts): (String, String, String, String, i32) = outbox::table
-                    .find(&leased_id)
-                    .select((outbox::recipient, outbox::subject, outbox::body_text, outbox::body_html, outbox::attempts))
-                    .first(conn)?;
-                Ok(Some((Outgoing { id: leased_id, to, subject, text, html }, attempts)))
+                let (to, subject, text, html, attempts): (String, String, String, String, i32) =
+                    outbox::table
+                        .find(&leased_id)
+                        .select((
+                            outbox::recipient,
+                            outbox::subject,
+                            outbox::body_text,
+                            outbox::body_html,
+                            outbox::attempts,
+                        ))
+                        .first(conn)?;
+                Ok(Some((
+                    Outgoing {
+                        id: leased_id,
+                        to,
+                        subject,
+                        text,
+                        html,
+                    },
+                    attempts,
+                )))
             })
             .await?;
-        let Some((message, attempts)) = message else { return Ok(false) };
+        let Some((message, attempts)) = message else {
+            return Ok(false);
+        };
         let outcome = self.transport.send(&self.from, &message).await;
         let finished = self.clock.now();
         let delivered = outcome.is_ok();
@@ -125,7 +156,8 @@ impl Worker {
                         ))
                         .execute(conn)?;
                 } else {
-                    let retry_at = finished + chrono::Duration::from_std(retry_backoff(attempts)).unwrap_or_default();
+                    let retry_at = finished
+                        + chrono::Duration::from_std(retry_backoff(attempts)).unwrap_or_default();
                     diesel::update(row)
                         .set((
                             outbox::next_attempt_at.eq(retry_at),

@@ -20,9 +20,15 @@ pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
 /// Creates a staff account with no password and returns a single-use set-up link (also emailed).
 /// The person sets their password through the link, then enrols an authenticator at first login.
 /// No default or shared accounts exist (SECURITY.md AUTH-09).
-pub async fn invite(state: &AppState, email: &str, full_name: &str, role: Role) -> Result<String, AppError> {
+pub async fn invite(
+    state: &AppState,
+    email: &str,
+    full_name: &str,
+    role: Role,
+) -> Result<String, AppError> {
     let email = EmailAddress::parse(email).map_err(|code| AppError::invalid("email", code))?;
-    let full_name = FullName::parse(full_name).map_err(|code| AppError::invalid("full_name", code))?;
+    let full_name =
+        FullName::parse(full_name).map_err(|code| AppError::invalid("full_name", code))?;
     let now = state.clock.now();
     let token = random_token();
     let link = format!("{}/password/reset?token={token}", state.settings.public_url);
@@ -55,8 +61,21 @@ pub async fn invite(state: &AppState, email: &str, full_name: &str, role: Role) 
                 },
             )?;
             let expires = now + chrono::Duration::from_std(lifetime).unwrap_or_default();
-            store::insert_one_time_token(conn, &id, "staff_setup", &token_hash(&token), now, expires)?;
-            let message = messages::staff_invitation(Lang::Vi, email.as_str(), full_name.as_str(), &invitation_link, role.as_str());
+            store::insert_one_time_token(
+                conn,
+                &id,
+                "staff_setup",
+                &token_hash(&token),
+                now,
+                expires,
+            )?;
+            let message = messages::staff_invitation(
+                Lang::Vi,
+                email.as_str(),
+                full_name.as_str(),
+                &invitation_link,
+                role.as_str(),
+            );
             email::enqueue(conn, &message, now)?;
             Ok(())
         })

@@ -1,7 +1,7 @@
 //! Staff pages: the second-factor step after login (enrolment the first time) and `/admin`.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
+use actix_web::http::header::{LOCATION, RETRY_AFTER};
 use actix_web::web::{Data, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use askama::Template;
@@ -36,22 +36,44 @@ fn staff_only(signed_in: &SignedIn) -> Result<(), AppError> {
     }
 }
 
-async fn mfa_page(state: &AppState, ctx: PageContext, me: &SignedIn, status: StatusCode, errors: FormErrors) -> Result<HttpResponse, AppError> {
+async fn mfa_page(
+    state: &AppState,
+    ctx: PageContext,
+    me: &SignedIn,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Result<HttpResponse, AppError> {
     let enrolment = match me.account.totp_enabled_at {
         None => Some(totp::enrolment(state, &me.account).await?),
         Some(_) => None,
     };
-    render(status, &MfaPage { ctx, enrolment, errors })
+    render(
+        status,
+        &MfaPage {
+            ctx,
+            enrolment,
+            errors,
+        },
+    )
 }
 
 #[get("/admin/mfa")]
-async fn mfa_form(ctx: PageContext, state: Data<AppState>, me: SignedIn) -> Result<HttpResponse, AppError> {
+async fn mfa_form(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: SignedIn,
+) -> Result<HttpResponse, AppError> {
     staff_only(&me)?;
     if me.mfa_verified {
-        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/admin")).finish());
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/admin"))
+            .finish());
     }
     // The secret may have been made on this very visit: reload the account.
-    let me = SignedIn { account: reload(&state, &me.account.id).await?, ..me };
+    let me = SignedIn {
+        account: reload(&state, &me.account.id).await?,
+        ..me
+    };
     mfa_page(&state, ctx, &me, StatusCode::OK, FormErrors::default()).await
 }
 
@@ -59,7 +81,9 @@ async fn reload(state: &AppState, id: &str) -> Result<crate::accounts::store::Ac
     let id = id.to_owned();
     state
         .db
-        .read(move |conn| crate::accounts::store::account(conn, &id)?.ok_or(AppError::Unauthenticated))
+        .read(move |conn| {
+            crate::accounts::store::account(conn, &id)?.ok_or(AppError::Unauthenticated)
+        })
         .await
 }
 
@@ -78,13 +102,24 @@ async fn mfa_submit(
     PageForm(form): PageForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     staff_only(&me)?;
-    let me = SignedIn { account: reload(&state, &me.account.id).await?, ..me };
+    let me = SignedIn {
+        account: reload(&state, &me.account.id).await?,
+        ..me
+    };
     match totp::verify_code(&state, &me.account, &form.totp_code).await {
         Ok(()) => {
-            let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let user_agent = req
+                .headers()
+                .get("user-agent")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             let cookie = session::upgrade_to_mfa(&state, &me, user_agent).await?;
-            let mut response = HttpResponse::SeeOther().insert_header((LOCATION, "/admin")).finish();
-            response.add_cookie(&cookie).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut response = HttpResponse::SeeOther()
+                .insert_header((LOCATION, "/admin"))
+                .finish();
+            response
+                .add_cookie(&cookie)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(response)
         }
         Err(AppError::Invalid(errors)) => {
@@ -92,8 +127,21 @@ async fn mfa_submit(
             mfa_page(&state, ctx, &me, StatusCode::UNPROCESSABLE_ENTITY, errors).await
         }
         Err(AppError::TooManyRequests { retry_after }) => {
-            let text = ctx.t("login.error.throttled").replace("{seconds}", &retry_after.to_string());
-            mfa_page(&state, ctx, &me, StatusCode::TOO_MANY_REQUESTS, FormErrors::from_text(text)).await
+            let text = ctx
+                .t("login.error.throttled")
+                .replace("{seconds}", &retry_after.to_string());
+            let mut response = mfa_page(
+                &state,
+                ctx,
+                &me,
+                StatusCode::TOO_MANY_REQUESTS,
+                FormErrors::from_text(text),
+            )
+            .await?;
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, retry_after.into());
+            Ok(response)
         }
         Err(other) => Err(other),
     }
@@ -109,6 +157,13 @@ struct AdminHome {
 
 #[get("/admin")]
 async fn home(ctx: PageContext, StaffSession(me): StaffSession) -> Result<HttpResponse, AppError> {
-    let role = me.role().map(|r| ctx.t(&format!("role.{}", r.as_str())).to_owned()).unwrap_or_default();
-    ok(&AdminHome { ctx, name: me.account.full_name, role })
+    let role = me
+        .role()
+        .map(|r| ctx.t(&format!("role.{}", r.as_str())).to_owned())
+        .unwrap_or_default();
+    ok(&AdminHome {
+        ctx,
+        name: me.account.full_name,
+        role,
+    })
 }

@@ -16,8 +16,16 @@ fn totp(secret_base32: &str, account_name: &str) -> Result<TOTP, AppError> {
     let bytes = Secret::Encoded(secret_base32.to_owned())
         .to_bytes()
         .map_err(|e| anyhow::anyhow!("stored TOTP secret unreadable: {e:?}"))?;
-    TOTP::new(Algorithm::SHA1, 6, 1, STEP_SECONDS, bytes, Some("An Sinh".into()), account_name.to_owned())
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("TOTP set-up: {e}")))
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        STEP_SECONDS,
+        bytes,
+        Some("An Sinh".into()),
+        account_name.to_owned(),
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("TOTP set-up: {e}")))
 }
 
 /// What an authenticator app needs to enrol.
@@ -34,7 +42,10 @@ pub async fn enrolment(state: &AppState, account: &Account) -> Result<Enrolment,
         None => {
             let secret = Secret::generate_secret().to_encoded().to_string();
             let (id, stored, now) = (account.id.clone(), secret.clone(), state.clock.now());
-            state.db.write(move |conn| Ok(store::set_totp_secret(conn, &id, &stored, now)?)).await?;
+            state
+                .db
+                .write(move |conn| Ok(store::set_totp_secret(conn, &id, &stored, now)?))
+                .await?;
             secret
         }
     };
@@ -44,7 +55,11 @@ pub async fn enrolment(state: &AppState, account: &Account) -> Result<Enrolment,
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(200, 200)
         .build();
-    Ok(Enrolment { secret, otpauth_url, qr_svg })
+    Ok(Enrolment {
+        secret,
+        otpauth_url,
+        qr_svg,
+    })
 }
 
 /// Checks a code from the staff member's app; on success the step is spent (no replay) and, on
@@ -55,8 +70,16 @@ pub async fn verify_code(state: &AppState, account: &Account, code: &str) -> Res
     let now = state.clock.now();
     let window_start = now - chrono::Duration::minutes(15);
     let lookup = key.clone();
-    let (failures, last) = state.db.read(move |conn| Ok(store::failures_since(conn, &lookup, window_start)?)).await?;
-    if let Some(retry_after) = login_wait(u32::try_from(failures).unwrap_or(u32::MAX), last, now, FREE_FAILURES) {
+    let (failures, last) = state
+        .db
+        .read(move |conn| Ok(store::failures_since(conn, &lookup, window_start)?))
+        .await?;
+    if let Some(retry_after) = login_wait(
+        u32::try_from(failures).unwrap_or(u32::MAX),
+        last,
+        now,
+        FREE_FAILURES,
+    ) {
         return Err(AppError::TooManyRequests { retry_after });
     }
     let generator = totp(&secret, &account.email)?;
@@ -82,5 +105,9 @@ pub async fn verify_code(state: &AppState, account: &Account, code: &str) -> Res
             Ok(accepted)
         })
         .await?;
-    if accepted { Ok(()) } else { Err(AppError::invalid("totp_code", FieldCode::TotpCode)) }
+    if accepted {
+        Ok(())
+    } else {
+        Err(AppError::invalid("totp_code", FieldCode::TotpCode))
+    }
 }

@@ -18,7 +18,11 @@ struct Asset {
 
 macro_rules! asset {
     ($name:literal, $type:literal) => {
-        ($name, $type, include_bytes!(concat!("../../frontend/static/", $name)).as_slice())
+        (
+            $name,
+            $type,
+            include_bytes!(concat!("../../frontend/static/", $name)).as_slice(),
+        )
     };
 }
 
@@ -48,7 +52,10 @@ pub fn url(name: &str) -> String {
 
 #[get("/static/{name}")]
 pub async fn serve(req: HttpRequest, name: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let asset = ASSETS.iter().find(|a| a.name == name.as_str()).ok_or(AppError::NotFound)?;
+    let asset = ASSETS
+        .iter()
+        .find(|a| a.name == name.as_str())
+        .ok_or(AppError::NotFound)?;
     let etag = format!("\"{}\"", asset.version);
     let cache = if req.query_string() == format!("v={}", asset.version) {
         "public, max-age=31536000, immutable"
@@ -60,7 +67,11 @@ pub async fn serve(req: HttpRequest, name: web::Path<String>) -> Result<HttpResp
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == etag);
-    let mut response = if unchanged { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
     response
         .insert_header((header::CACHE_CONTROL, cache))
         .insert_header((header::ETAG, etag));

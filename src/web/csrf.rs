@@ -16,7 +16,11 @@ use crate::error::AppError;
 
 /// The cookie name: `__Host-` (Secure, no Domain, Path=/) unless cookies are not `Secure`.
 pub fn cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-ansinh_csrf" } else { "ansinh_csrf" }
+    if secure {
+        "__Host-ansinh_csrf"
+    } else {
+        "ansinh_csrf"
+    }
 }
 
 /// The browser's CSRF secret for this request (made by [`ensure_cookie`] when it had none).
@@ -30,7 +34,9 @@ pub async fn ensure_cookie(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let state = AppState::of(req.request());
     let secure = state.settings.cookie_secure;
-    let existing = req.cookie(cookie_name(secure)).map(|c| c.value().to_owned());
+    let existing = req
+        .cookie(cookie_name(secure))
+        .map(|c| c.value().to_owned());
     let fresh = existing.is_none().then(crate::secrets::random_token);
     let secret = existing.or_else(|| fresh.clone()).unwrap_or_default();
     req.extensions_mut().insert(BrowserSecret(secret));
@@ -51,18 +57,28 @@ pub async fn ensure_cookie(
 /// The token to put in this request's forms.
 pub fn token(req: &HttpRequest) -> String {
     let state = AppState::of(req);
-    let secret = req.extensions().get::<BrowserSecret>().map(|s| s.0.clone()).unwrap_or_default();
+    let secret = req
+        .extensions()
+        .get::<BrowserSecret>()
+        .map(|s| s.0.clone())
+        .unwrap_or_default();
     if secret.is_empty() {
         return String::new();
     }
-    crate::secrets::hmac(state.settings.secret_key.as_bytes(), &format!("csrf:{secret}"))
+    crate::secrets::hmac(
+        state.settings.secret_key.as_bytes(),
+        &format!("csrf:{secret}"),
+    )
 }
 
 pub fn check_token(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
     let state = AppState::of(req);
     let cookie = req.cookie(cookie_name(state.settings.cookie_secure));
     let expected = cookie.map(|c| {
-        crate::secrets::hmac(state.settings.secret_key.as_bytes(), &format!("csrf:{}", c.value()))
+        crate::secrets::hmac(
+            state.settings.secret_key.as_bytes(),
+            &format!("csrf:{}", c.value()),
+        )
     });
     match expected {
         Some(expected) if crate::secrets::constant_time_eq(&expected, submitted) => Ok(()),
@@ -73,10 +89,10 @@ pub fn check_token(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
 /// Refuses requests that browsers mark as coming from another site.
 pub fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
     let headers = req.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if !matches!(site, "same-origin" | "none") {
-            return Err(AppError::CsrfRejected);
-        }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return Err(AppError::CsrfRejected);
     }
     if let Some(origin) = headers.get("origin").and_then(|v| v.to_str().ok()) {
         let state = AppState::of(req);

@@ -64,7 +64,10 @@ fn from_framework(error: &actix_web::Error) -> AppError {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
         StatusCode::UNAUTHORIZED => AppError::Unauthenticated,
         StatusCode::FORBIDDEN => AppError::Forbidden,
-        status if status.is_client_error() => AppError::Malformed { field: None, detail: error.to_string() },
+        status if status.is_client_error() => AppError::Malformed {
+            field: None,
+            detail: error.to_string(),
+        },
         _ => AppError::Internal(anyhow::anyhow!("{error}")),
     }
 }
@@ -77,7 +80,11 @@ fn page_error(req: &HttpRequest, error: &AppError, trace_id: Option<String>) -> 
     let is_get = req.method() == actix_web::http::Method::GET;
     match error {
         AppError::Unauthenticated if is_get => {
-            let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let next = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
             return see_other(&format!("/login?next={}", url_encode(next)));
         }
         AppError::MfaRequired if is_get => return see_other("/admin/mfa"),
@@ -93,7 +100,9 @@ fn page_error(req: &HttpRequest, error: &AppError, trace_id: Option<String>) -> 
 }
 
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
 }
 
 /// Percent-encodes everything but unreserved characters (for `?next=`).

@@ -20,11 +20,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .mime_type()
-            .ok()
-            .flatten()
-            .is_some_and(|mime| mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"));
+        let is_json = req.mime_type().ok().flatten().is_some_and(|mime| {
+            mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json")
+        });
         let body = read_body(req, payload);
         Box::pin(async move {
             if !is_json {
@@ -44,29 +42,40 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> AppError {
     let path = error.path().to_string();
     let inner = error.into_inner();
+    if inner.is_syntax() || inner.is_eof() {
+        return AppError::Malformed {
+            field: None,
+            detail: "the body is not valid JSON".into(),
+        };
+    }
     let message = inner.to_string();
-    let quoted = message.split('`').nth(1).map(str::to_owned);
+    // serde names missing and unknown fields in backquotes; the path leads to their parent
+    // (missing) or to the field itself (unknown).
+    let quoted = message.split('`').nth(1).unwrap_or_default().to_owned();
+    let within = |name: String| {
+        if path == "." {
+            name
+        } else {
+            format!("{path}.{name}")
+        }
+    };
     if message.starts_with("missing field") {
-        let field = quoted.unwrap_or_default();
-        let field = if path == "." { field } else { format!("{path}.{field}") };
-        return AppError::Invalid(vec![FieldError::new(field, FieldCode::Required)]);
+        return AppError::Invalid(vec![FieldError::new(within(quoted), FieldCode::Required)]);
     }
     let field = if message.starts_with("unknown field") {
-        let name = quoted.unwrap_or_default();
-        Some(FieldError::new(
-            if path == "." { name } else { format!("{path}.{name}") },
-            FieldCode::UnknownField,
-        ))
+        let name = if path == "." { quoted } else { path };
+        Some(FieldError::new(name, FieldCode::UnknownField))
     } else if path != "." {
         Some(FieldError::new(path, FieldCode::InvalidType))
     } else {
         None
     };
-    let detail = if inner.is_syntax() || inner.is_eof() {
-        "the body is not valid JSON".to_owned()
-    } else {
-        message
-    };
+    // The message without serde's position suffix (" at line 1 column 16").
+    let detail = message
+        .split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     AppError::Malformed { field, detail }
 }
 
@@ -92,16 +101,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
                 #[serde(default)]
                 csrf_token: String,
             }
-            let token: Token = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::CsrfRejected)?;
+            let token: Token =
+                serde_urlencoded::from_bytes(&body).map_err(|_| AppError::CsrfRejected)?;
             crate::web::csrf::check_token(&req, &token.csrf_token)?;
             serde_urlencoded::from_bytes(&body)
                 .map(PageForm)
-                .map_err(|error| AppError::Malformed { field: None, detail: error.to_string() })
+                .map_err(|error| AppError::Malformed {
+                    field: None,
+                    detail: error.to_string(),
+                })
         })
     }
 }
 
-fn read_body(req: &HttpRequest, payload: &mut Payload) -> LocalBoxFuture<'static, Result<Bytes, AppError>> {
+fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<Bytes, AppError>> {
     let too_long = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)
@@ -115,7 +131,10 @@ fn read_body(req: &HttpRequest, payload: &mut Payload) -> LocalBoxFuture<'static
         use futures_util::StreamExt;
         let mut body = actix_web::web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|error| AppError::Malformed { field: None, detail: error.to_string() })?;
+            let chunk = chunk.map_err(|error| AppError::Malformed {
+                field: None,
+                detail: error.to_string(),
+            })?;
             if body.len() + chunk.len() > BODY_LIMIT {
                 return Err(AppError::PayloadTooLarge);
             }
@@ -158,7 +177,9 @@ mod tests {
     #[test]
     fn missing_field_is_required() {
         match error_for::<Sample>(r#"{"name": "a"}"#) {
-            AppError::Invalid(errors) => assert_eq!(errors, vec![FieldError::new("age", FieldCode::Required)]),
+            AppError::Invalid(errors) => {
+                assert_eq!(errors, vec![FieldError::new("age", FieldCode::Required)])
+            }
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -167,7 +188,10 @@ mod tests {
     fn unknown_field_is_named() {
         match error_for::<Sample>(r#"{"name": "a", "age": 1, "role": "admin"}"#) {
             AppError::Malformed { field: Some(f), .. } => {
-                assert_eq!((f.field.as_str(), f.code), ("role", FieldCode::UnknownField))
+                assert_eq!(
+                    (f.field.as_str(), f.code),
+                    ("role", FieldCode::UnknownField)
+                )
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -175,6 +199,9 @@ mod tests {
 
     #[test]
     fn broken_json_is_malformed_without_a_field() {
-        assert!(matches!(error_for::<Sample>("{\"name\":"), AppError::Malformed { field: None, .. }));
+        assert!(matches!(
+            error_for::<Sample>("{\"name\":"),
+            AppError::Malformed { field: None, .. }
+        ));
     }
 }

@@ -51,7 +51,9 @@ impl Lang {
             .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
             .or_else(|| {
                 let header = req.headers().get(ACCEPT_LANGUAGE)?.to_str().ok()?;
-                header.split(',').find_map(|part| Lang::parse(part.split(';').next()?))
+                header
+                    .split(',')
+                    .find_map(|part| Lang::parse(part.split(';').next()?))
             })
             .unwrap_or_default()
     }
@@ -141,7 +143,7 @@ mod tests {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
         let mut missing = Vec::new();
         for (dir, markers) in [
-            ("frontend/templates", &["t(\""][..]),
+            ("frontend/templates", &[".t(\""][..]),
             ("src", &[".t(\"", ".text(\""][..]),
         ] {
             for path in files_under(&format!("{root}{dir}")) {
@@ -153,15 +155,19 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "missing catalog keys:\n{}", missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "missing catalog keys:\n{}",
+            missing.join("\n")
+        );
     }
 
-    /// Keys written as `<marker>…")`, e.g. `t("…")` in templates, `.text("…")` in code.
+    /// Keys written as `<marker>…")`, e.g. `ctx.t("…")` in templates, `.text("…")` in code.
     fn quoted_keys(text: &str, marker: &str) -> Vec<String> {
         text.split(marker)
             .skip(1)
             .filter_map(|rest| rest.split('"').next())
-            .filter(|key| !key.contains('{') && !key.is_empty())
+            .filter(|key| !key.contains(['{', '…']) && !key.is_empty())
             .map(str::to_owned)
             .collect()
     }

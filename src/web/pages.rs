@@ -36,7 +36,9 @@ impl PageContext {
             lang: Lang::of_request(req),
             csrf_token: crate::web::csrf::token(req),
             viewer,
-            demo: AppState::of(req).demo.load(std::sync::atomic::Ordering::Relaxed),
+            demo: AppState::of(req)
+                .demo
+                .load(std::sync::atomic::Ordering::Relaxed),
             path: req.path().to_owned(),
         }
     }
@@ -106,7 +108,9 @@ pub fn error_page(req: &HttpRequest, error: &AppError, trace_id: Option<String>)
         status: problem.status,
         title: problem.title,
         detail: problem.detail.unwrap_or_default(),
-        trace_id: matches!(error, AppError::Internal(_)).then_some(trace_id).flatten(),
+        trace_id: matches!(error, AppError::Internal(_))
+            .then_some(trace_id)
+            .flatten(),
         ctx,
     };
     render(error.status_code(), &page).unwrap_or_else(|_| {

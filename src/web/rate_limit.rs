@@ -34,13 +34,18 @@ pub struct AuthRateLimiter {
 impl AuthRateLimiter {
     pub fn per_minute(requests: u32) -> Self {
         let quota = Quota::per_minute(NonZeroU32::new(requests.max(1)).unwrap_or(NonZeroU32::MIN));
-        Self { limiter: DefaultKeyedRateLimiter::keyed(quota) }
+        Self {
+            limiter: DefaultKeyedRateLimiter::keyed(quota),
+        }
     }
 
     /// Seconds to wait when `ip` has spent its budget.
     pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
         self.limiter.check_key(&ip).map_err(|not_until| {
-            not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1)
+            not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                .max(1)
         })
     }
 
@@ -55,8 +60,8 @@ pub async fn limit_account_endpoints(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let limited = req.method() == Method::POST
-        && LIMITED_PATHS.iter().any(|p| req.path().starts_with(p));
+    let limited =
+        req.method() == Method::POST && LIMITED_PATHS.iter().any(|p| req.path().starts_with(p));
     if limited {
         let state = AppState::of(req.request());
         let ip = client_ip(req.request(), state.settings.trust_forwarded_for);

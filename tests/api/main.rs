@@ -1,1 +1,18 @@
+//! Black-box tests of the running app, each on SQLite and on PostgreSQL.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed expectation is a failed test"
+)]
+
+mod support;
+
+mod accounts;
+mod bad_input;
+mod email;
+mod openapi;
+mod operations;
+mod pages;
+mod schema;
+mod staff;

@@ -1,0 +1,74 @@
+//! The committed OpenAPI document matches the routes the app serves.
+
+use awc::http::StatusCode;
+
+use crate::support::{TestApp, on_both_backends};
+
+fn committed() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/openapi/ansinh.v1.json"
+    ))
+    .unwrap_or_default()
+}
+
+#[test]
+fn the_committed_spec_matches_the_routes() {
+    assert!(
+        ansinh::openapi::document_json() == committed(),
+        "openapi/ansinh.v1.json is out of date: run `cargo run -- openapi > openapi/ansinh.v1.json`"
+    );
+}
+
+#[test]
+fn every_account_route_is_in_the_spec() {
+    let spec: serde_json::Value = serde_json::from_str(&committed()).expect("valid JSON");
+    for (path, method) in [
+        ("/api/v1/auth/register", "post"),
+        ("/api/v1/auth/verify-email", "post"),
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/refresh", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/auth/password-reset", "post"),
+        ("/api/v1/auth/password-reset/confirm", "post"),
+        ("/api/v1/me", "get"),
+    ] {
+        assert!(
+            spec["paths"][path][method].is_object(),
+            "{method} {path} missing from the spec"
+        );
+    }
+    // Validation limits are part of the contract.
+    let register = &spec["components"]["schemas"]["RegisterRequest"]["properties"];
+    assert_eq!(register["password"]["minLength"], 8);
+    assert_eq!(register["password"]["maxLength"], 128);
+    assert_eq!(register["full_name"]["maxLength"], 100);
+}
+
+#[test]
+fn no_secret_travels_in_a_url() {
+    let spec: serde_json::Value = serde_json::from_str(&committed()).unwrap();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for operation in item.as_object().unwrap().values() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap_or_default();
+                assert!(
+                    !["token", "personal_id", "password"].contains(&name),
+                    "{path} takes {name} in the URL"
+                );
+            }
+        }
+    }
+}
+
+on_both_backends! {
+    async fn the_spec_and_the_offline_docs_page_are_served(backend) {
+        let app = TestApp::spawn(backend).await;
+        let spec = app.get("/api/v1/openapi.json").await;
+        assert_eq!(spec.status, StatusCode::OK);
+        assert_eq!(spec.body, serde_json::from_str::<serde_json::Value>(&committed()).unwrap());
+        let docs = app.get("/api/docs/").await;
+        assert_eq!(docs.status, StatusCode::OK);
+        assert!(!docs.text.contains("https://"), "the docs page loads nothing from elsewhere");
+    }
+}
