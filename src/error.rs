@@ -39,6 +39,7 @@ pub enum FieldCode {
     PasswordContainsPersonalData,
     PasswordsDiffer,
     TotpCode,
+    AlreadyTaken,
 }
 
 impl FieldCode {
@@ -62,6 +63,7 @@ impl FieldCode {
             Self::PasswordContainsPersonalData => "password_contains_personal_data",
             Self::PasswordsDiffer => "passwords_differ",
             Self::TotpCode => "totp_code",
+            Self::AlreadyTaken => "already_taken",
         }
     }
 }

@@ -45,15 +45,16 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = Cli::parse().command.unwrap_or(Command::Serve);
     if let Command::Openapi = command {
+        // Needs no settings or database.
         print!("{}", ansinh::openapi::document_json());
         return Ok(());
     }
     let mut settings = Settings::from_env()?;
     ansinh::telemetry::init(settings.log_json);
     match command {
+        Command::Openapi => Ok(()),
         Command::Serve => serve(settings).await,
         Command::Migrate => {
             let url = settings.database_url.clone();
@@ -74,7 +75,7 @@ async fn main() -> anyhow::Result<()> {
             let app = Application::build(settings, Arc::new(Clock::system())).await?;
             let link = ansinh::staff::invite(&app.state(), &email, &name, role)
                 .await
-                .map_err(|error| anyhow::anyhow!("{error}"))
+                .map_err(|error| anyhow::anyhow!(plain(&error)))
                 .context("creating the staff account")?;
             // Let the worker send the invitation before exiting.
             let state = app.state();
@@ -83,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
             tokio::time::sleep(state.settings.outbox_poll * 2).await;
             handle.stop(true).await;
             let _ = running.await;
-            println!("Staff account created for {email} ({}).", role_name(role));
+            println!("Staff account created for {email} ({}).", role.as_str());
             println!(
                 "Single-use set-up link (valid {} hours):",
                 state.settings.limits.staff_setup_lifetime.as_secs() / 3600
@@ -91,12 +92,21 @@ async fn main() -> anyhow::Result<()> {
             println!("{link}");
             Ok(())
         }
-        Command::Openapi => Ok(()),
     }
 }
 
-fn role_name(role: Role) -> &'static str {
-    role.as_str()
+/// An error as a person at the terminal reads it: the title and each field's message.
+fn plain(error: &ansinh::error::AppError) -> String {
+    if let ansinh::error::AppError::Internal(cause) = error {
+        return format!("{cause:#}");
+    }
+    let problem = error.problem(ansinh::web::i18n::Lang::En, None);
+    let fields: Vec<String> = problem
+        .errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect();
+    [vec![problem.title], fields].concat().join("\n  ")
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -167,12 +167,21 @@ async fn load(req: HttpRequest) -> Result<SignedIn, AppError> {
     Ok(signed_in)
 }
 
+/// Builds an extractor from a rule that admits (or refuses) a signed-in account.
+fn admit<T: 'static>(
+    req: &HttpRequest,
+    rule: fn(SignedIn) -> Result<T, AppError>,
+) -> LocalBoxFuture<'static, Result<T, AppError>> {
+    let req = req.clone();
+    Box::pin(async move { rule(load(req).await?) })
+}
+
 impl FromRequest for SignedIn {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        Box::pin(load(req.clone()))
+        admit(req, Ok)
     }
 }
 
@@ -184,13 +193,9 @@ impl FromRequest for CitizenSession {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let signed_in = load(req).await?;
-            match signed_in.kind() {
-                AccountKind::Citizen => Ok(CitizenSession(signed_in)),
-                AccountKind::Staff => Err(AppError::Forbidden),
-            }
+        admit(req, |signed_in| match signed_in.kind() {
+            AccountKind::Citizen => Ok(CitizenSession(signed_in)),
+            AccountKind::Staff => Err(AppError::Forbidden),
         })
     }
 }
@@ -203,9 +208,7 @@ impl FromRequest for StaffSession {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let signed_in = load(req).await?;
+        admit(req, |signed_in| {
             match (signed_in.kind(), signed_in.mfa_verified) {
                 (AccountKind::Staff, true) => Ok(StaffSession(signed_in)),
                 (AccountKind::Staff, false) => Err(AppError::MfaRequired),

@@ -37,8 +37,9 @@ pub async fn invite(
     state
         .db
         .write(move |conn| {
+            // Only administrators invite staff, so saying the address is taken reveals nothing.
             if store::account_by_email(conn, email.as_str())?.is_some() {
-                return Err(AppError::invalid("email", FieldCode::InvalidFormat));
+                return Err(AppError::invalid("email", FieldCode::AlreadyTaken));
             }
             let id = uuid::Uuid::now_v7().to_string();
             store::insert_account(
