@@ -98,6 +98,16 @@ pub struct MessagePage {
     pub link: Option<(&'static str, String)>,
 }
 
+/// Pages opened from an emailed link carry its token in their URL: they must not leak it in a
+/// `Referer` header (SECURITY.md AUTH-07).
+fn without_referrer(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        actix_web::http::header::REFERRER_POLICY,
+        actix_web::http::header::HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
 fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, location))
@@ -200,6 +210,7 @@ async fn verify_form(ctx: PageContext, query: Query<TokenQuery>) -> Result<HttpR
         ctx,
         token: query.into_inner().token,
     })
+    .map(without_referrer)
 }
 
 #[post("/verify-email")]
@@ -434,13 +445,14 @@ async fn reset_form(
 ) -> Result<HttpResponse, AppError> {
     let token = query.into_inner().token;
     if !super::reset_token_is_live(&state, &token).await? {
-        return invalid_reset_link(ctx);
+        return invalid_reset_link(ctx).map(without_referrer);
     }
     ok(&ResetPage {
         ctx,
         token,
         errors: FormErrors::default(),
     })
+    .map(without_referrer)
 }
 
 #[post("/password/reset")]

@@ -29,7 +29,9 @@ pub async fn add(
     set(header::CONTENT_SECURITY_POLICY, CSP);
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
-    set(header::REFERRER_POLICY, "no-referrer");
+    // Not `no-referrer`: browsers then send `Origin: null` on this site's own form posts. Pages
+    // with a secret in their URL (email links) send `no-referrer` themselves.
+    set(header::REFERRER_POLICY, "same-origin");
     set(
         HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",

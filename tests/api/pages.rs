@@ -99,8 +99,22 @@ on_both_backends! {
         let swapped = browser.post_form("/login", &other_token, &fields).await;
         assert_eq!(swapped.status, StatusCode::FORBIDDEN);
 
-        let ok = browser.post_form("/login", &token, &fields).await;
-        assert_eq!(ok.status, StatusCode::SEE_OTHER);
+        // A page with `no-referrer` makes browsers send `Origin: null`: accepted only when the
+        // fetch metadata says the form is this site's own.
+        let null_alone = browser.post_raw("/login", &with_token, &[("origin", "null")]).await;
+        assert_eq!(null_alone.status, StatusCode::FORBIDDEN);
+        let null_same_origin = browser
+            .post_raw("/login", &with_token, &[("origin", "null"), ("sec-fetch-site", "same-origin")])
+            .await;
+        assert_eq!(null_same_origin.status, StatusCode::SEE_OTHER);
+    }
+
+    async fn pages_opened_from_emailed_links_send_no_referrer(backend) {
+        let app = TestApp::spawn(backend).await;
+        for path in ["/verify-email?token=abc", "/password/reset?token=abc"] {
+            let reply = app.get(path).await;
+            assert_eq!(reply.header("referrer-policy"), Some("no-referrer"), "{path}");
+        }
     }
 
     async fn registration_form_shows_each_problem_by_its_field(backend) {
@@ -183,7 +197,7 @@ on_both_backends! {
             }
             assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
             assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{path}");
-            assert_eq!(reply.header("referrer-policy"), Some("no-referrer"), "{path}");
+            assert_eq!(reply.header("referrer-policy"), Some("same-origin"), "{path}");
             assert!(reply.header("strict-transport-security").is_none(), "no HSTS over plain HTTP");
         }
         let tls = TestApp::spawn_with(backend, |s| s.behind_tls = true).await;
