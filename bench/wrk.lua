@@ -17,8 +17,9 @@ function done(summary, latency, requests)
   local secs = summary.duration / 1e6
   -- wrk counts HTTP status >= 400 in errors.status; socket errors are the rest.
   io.write(string.format(
-    "RESULT requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f sock_errors=%d http_errors=%d\n",
+    "RESULT requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f sock_errors=%d http_errors=%d"
+      .. " connect=%d read=%d write=%d timeout=%d\n",
     summary.requests, summary.requests / secs,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    e.connect + e.read + e.write + e.timeout, e.status))
+    e.connect + e.read + e.write + e.timeout, e.status, e.connect, e.read, e.write, e.timeout))
 end

@@ -9,7 +9,7 @@
 //! language, trace id, API or page).
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{HeaderValue, RETRY_AFTER};
+use actix_web::http::header::{ALLOW, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -113,8 +113,9 @@ pub enum AppError {
     CsrfRejected,
     #[error("not found")]
     NotFound,
+    /// `allow` lists the methods the path does take (the `Allow` header), when known.
     #[error("method not allowed")]
-    MethodNotAllowed,
+    MethodNotAllowed { allow: String },
     /// A link or token that is unknown, used or expired — deliberately not saying which.
     #[error("invalid or expired token")]
     InvalidToken,
@@ -146,7 +147,7 @@ impl AppError {
             Self::Forbidden => "forbidden",
             Self::CsrfRejected => "csrf_rejected",
             Self::NotFound => "not_found",
-            Self::MethodNotAllowed => "method_not_allowed",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::InvalidToken => "invalid_token",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable => "service_unavailable",
@@ -232,7 +233,7 @@ impl ResponseError for AppError {
                 StatusCode::FORBIDDEN
             }
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -273,11 +274,27 @@ pub struct ProblemField {
     pub message: String,
 }
 
+/// What every endpoint that reads a JSON body may also answer, documented once.
+#[derive(utoipa::IntoResponses)]
+pub enum BodyProblems {
+    /// The body is larger than 64 KiB.
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(Problem),
+    /// The body is not `application/json`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    NotJson(Problem),
+}
+
 pub fn problem_response(error: &AppError, problem: Problem) -> HttpResponse {
     let mut response = HttpResponse::build(error.status_code());
     response.content_type("application/problem+json");
     if let Some(seconds) = error.retry_after() {
         response.insert_header((RETRY_AFTER, HeaderValue::from(seconds)));
+    }
+    if let AppError::MethodNotAllowed { allow } = error
+        && !allow.is_empty()
+    {
+        response.insert_header((ALLOW, allow.as_str()));
     }
     response.json(problem)
 }

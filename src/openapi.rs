@@ -47,9 +47,10 @@ pub fn document() -> utoipa::openapi::OpenApi {
     api
 }
 
+static SPEC: std::sync::LazyLock<String> = std::sync::LazyLock::new(document_json);
+
 /// `GET /api/v1/openapi.json`: the document, built once.
 pub async fn serve() -> actix_web::HttpResponse {
-    static SPEC: std::sync::LazyLock<String> = std::sync::LazyLock::new(document_json);
     actix_web::HttpResponse::Ok()
         .content_type("application/json")
         .insert_header((
@@ -57,6 +58,15 @@ pub async fn serve() -> actix_web::HttpResponse {
             "public, max-age=300",
         ))
         .body(SPEC.as_str())
+}
+
+/// The methods the API serves at a route pattern (e.g. `POST` for `/api/v1/auth/login`).
+pub fn methods_of(pattern: &str) -> Vec<String> {
+    let spec: serde_json::Value = serde_json::from_str(&SPEC).unwrap_or_default();
+    spec["paths"][pattern]
+        .as_object()
+        .map(|operations| operations.keys().map(|m| m.to_uppercase()).collect())
+        .unwrap_or_default()
 }
 
 /// The document as committed in `openapi/ansinh.v1.json` (pretty JSON, trailing newline).

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::model::{AccountKind, PersonalId, Registration, RegistrationInput};
 use super::tokens::{self, ApiCaller, TokenPair};
 use crate::app::AppState;
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, BodyProblems, Problem};
 use crate::web::client::client_ip;
 use crate::web::extract::ApiJson;
 use crate::web::i18n::Lang;
@@ -74,6 +74,7 @@ fn check_your_email(lang: Lang, key: &str) -> HttpResponse {
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+        BodyProblems,
     )
 )]
 #[post("/auth/register")]
@@ -116,7 +117,10 @@ pub struct Done {
     request_body = TokenRequest,
     responses(
         (status = 200, description = "The address is verified", body = Done),
-        (status = 400, description = "Unknown, used or expired token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Unknown, used or expired token (`invalid_token`), or a malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A required field is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+        BodyProblems,
     )
 )]
 #[post("/auth/verify-email")]
@@ -151,6 +155,9 @@ pub struct LoginRequest {
         (status = 401, description = "Wrong login or password (the same answer for unknown accounts)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Email address not verified yet, or a staff code is needed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body: not JSON, a field of the wrong type, or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A required field is missing", body = Problem, content_type = "application/problem+json"),
+        BodyProblems,
     )
 )]
 #[post("/auth/login")]
@@ -190,7 +197,10 @@ pub struct RefreshRequest {
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new token pair", body = TokenPair),
-        (status = 400, description = "Unknown, used, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Unknown, used, revoked or expired refresh token (`invalid_token`), or a malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A required field is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+        BodyProblems,
     )
 )]
 #[post("/auth/refresh")]
@@ -209,6 +219,7 @@ async fn refresh(
     responses(
         (status = 204, description = "Logged out"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/logout")]
@@ -230,7 +241,10 @@ pub struct PasswordResetRequest {
     request_body = PasswordResetRequest,
     responses(
         (status = 202, description = "If the address has an account, a link is on its way", body = Accepted),
+        (status = 422, description = "The address is malformed or a field is missing", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body: not JSON, a field of the wrong type, or an unknown field", body = Problem, content_type = "application/problem+json"),
+        BodyProblems,
     )
 )]
 #[post("/auth/password-reset")]
@@ -262,8 +276,10 @@ pub struct PasswordResetConfirm {
     request_body = PasswordResetConfirm,
     responses(
         (status = 200, description = "Password changed", body = Done),
-        (status = 400, description = "Unknown, used or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The new password is not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Unknown, used or expired token (`invalid_token`), or a malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The new password is not acceptable, or a field is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+        BodyProblems,
     )
 )]
 #[post("/auth/password-reset/confirm")]

@@ -237,11 +237,10 @@ async fn record_login_failure(state: &AppState, keys: [String; 2]) -> AppError {
     }
 }
 
-/// Emails a single-use reset link when the address has an account; answers the same either way.
+/// Emails a single-use reset link when the address has an account; answers the same either way
+/// (only a malformed address is refused, which reveals nothing).
 pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AppError> {
-    let Ok(email) = EmailAddress::parse(email) else {
-        return Ok(());
-    };
+    let email = EmailAddress::parse(email).map_err(|code| AppError::invalid("email", code))?;
     let now = state.clock.now();
     let token = random_token();
     let reset_link = link(state, "/password/reset", &token);

@@ -387,11 +387,17 @@ pub struct ForgotForm {
 #[template(path = "accounts/forgot.html")]
 struct ForgotPage {
     ctx: PageContext,
+    email: String,
+    errors: FormErrors,
 }
 
 #[get("/password/forgot")]
 async fn forgot_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
-    ok(&ForgotPage { ctx })
+    ok(&ForgotPage {
+        ctx,
+        email: String::new(),
+        errors: FormErrors::default(),
+    })
 }
 
 #[post("/password/forgot")]
@@ -400,13 +406,25 @@ async fn forgot_submit(
     state: Data<AppState>,
     PageForm(form): PageForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
-    super::request_password_reset(&state, &form.email).await?;
-    ok(&MessagePage {
-        ctx,
-        title_key: "forgot.sent.title",
-        body_key: "forgot.sent.body",
-        link: None,
-    })
+    match super::request_password_reset(&state, &form.email).await {
+        Ok(()) => ok(&MessagePage {
+            ctx,
+            title_key: "forgot.sent.title",
+            body_key: "forgot.sent.body",
+            link: None,
+        }),
+        Err(error) => {
+            let errors = FormErrors::from_error(error, &ctx)?;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ForgotPage {
+                    ctx,
+                    email: form.email,
+                    errors,
+                },
+            )
+        }
+    }
 }
 
 #[derive(Default, Deserialize)]

@@ -59,7 +59,9 @@ fn render(req: &HttpRequest, error: &actix_web::Error) -> HttpResponse {
 fn from_framework(error: &actix_web::Error) -> AppError {
     match error.as_response_error().status_code() {
         StatusCode::NOT_FOUND => AppError::NotFound,
-        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed {
+            allow: String::new(),
+        },
         StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
         StatusCode::UNAUTHORIZED => AppError::Unauthenticated,
@@ -118,11 +120,12 @@ pub fn url_encode(value: &str) -> String {
         .collect()
 }
 
-/// The default service: 405 when the path exists with other methods, else 404.
+/// The default service: 405 when the path exists with other methods, else 404. For API paths
+/// the `Allow` header comes from the OpenAPI document, which is built from the same routes.
 pub async fn no_route(req: HttpRequest) -> Result<HttpResponse, AppError> {
-    if req.resource_map().has_resource(req.path()) {
-        Err(AppError::MethodNotAllowed)
-    } else {
-        Err(AppError::NotFound)
-    }
+    let Some(pattern) = req.resource_map().match_pattern(req.path()) else {
+        return Err(AppError::NotFound);
+    };
+    let allow = crate::openapi::methods_of(&pattern).join(", ");
+    Err(AppError::MethodNotAllowed { allow })
 }

@@ -110,7 +110,9 @@ on_both_backends! {
         let app = TestApp::spawn(backend).await;
         app.get("/api/v1/nothing-here").await.assert_problem(StatusCode::NOT_FOUND, "not_found");
         let reply = app.client().put(app.url("/api/v1/auth/login")).send().await.expect("sent");
-        Reply::read(reply).await.assert_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+        let reply = Reply::read(reply).await;
+        reply.assert_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+        assert_eq!(reply.header("allow"), Some("POST"));
         let reply = app.client().delete(app.url("/api/v1/me")).send().await.expect("sent");
         Reply::read(reply).await.assert_problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
         // Pages answer with a page, not JSON.
