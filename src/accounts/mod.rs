@@ -64,12 +64,27 @@ pub async fn register(
             };
             if let Some(owner) = existing {
                 let owner_lang = Lang::parse(&owner.locale).unwrap_or_default();
-                let notice = messages::already_registered(
-                    owner_lang,
-                    &owner.email,
-                    &owner.full_name,
-                    &reset_link,
-                );
+                let notice = if owner.email_verified_at.is_none() {
+                    // The first link was lost or expired: the owner gets a fresh one.
+                    store::expire_one_time_tokens(conn, &owner.id, "verify_email", now)?;
+                    let expires = later(now, verification_lifetime);
+                    store::insert_one_time_token(
+                        conn,
+                        &owner.id,
+                        "verify_email",
+                        &token_hash(&token),
+                        now,
+                        expires,
+                    )?;
+                    messages::verify_email(owner_lang, &owner.email, &owner.full_name, &verify_link)
+                } else {
+                    messages::already_registered(
+                        owner_lang,
+                        &owner.email,
+                        &owner.full_name,
+                        &reset_link,
+                    )
+                };
                 email::enqueue(conn, &notice, now)?;
                 return Ok(());
             }
@@ -131,7 +146,7 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AppError>
     state
         .db
         .write(move |conn| {
-            let (account_id, _) = store::take_one_time_token(conn, &hash, &["verify_email"], now)?
+            let account_id = store::take_one_time_token(conn, &hash, &["verify_email"], now)?
                 .ok_or(AppError::InvalidToken)?;
             store::set_email_verified(conn, &account_id, now)?;
             Ok(())
@@ -280,12 +295,19 @@ const RESET_PURPOSES: &[&str] = &["password_reset", "staff_setup"];
 
 /// Whether a reset (or staff set-up) link can still be used, to show its form or say it expired.
 pub async fn reset_token_is_live(state: &AppState, token: &str) -> Result<bool, AppError> {
+    Ok(account_with_reset_token(state, token).await?.is_some())
+}
+
+async fn account_with_reset_token(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<Account>, AppError> {
     let hash = token_hash(token);
     let now = state.clock.now();
     state
         .db
         .read(move |conn| {
-            Ok(store::one_time_token_is_live(
+            Ok(store::account_with_live_token(
                 conn,
                 &hash,
                 RESET_PURPOSES,
@@ -304,21 +326,7 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     let hash = token_hash(token);
     let now = state.clock.now();
-    let lookup_hash = hash.clone();
-    let account = state
-        .db
-        .read(move |conn| {
-            use crate::db::schema::one_time_tokens as t;
-            use diesel::prelude::*;
-            if !store::one_time_token_is_live(conn, &lookup_hash, RESET_PURPOSES, now)? {
-                return Ok(None);
-            }
-            let account_id: String = t::table
-                .filter(t::token_hash.eq(&lookup_hash))
-                .select(t::account_id)
-                .first(conn)?;
-            Ok(store::account(conn, &account_id)?)
-        })
+    let account = account_with_reset_token(state, token)
         .await?
         .ok_or(AppError::InvalidToken)?;
     let local_part = account
@@ -339,16 +347,15 @@ pub async fn reset_password(
     state
         .db
         .write(move |conn| {
-            let (account_id, purpose) =
-                store::take_one_time_token(conn, &hash, RESET_PURPOSES, now)?
-                    .ok_or(AppError::InvalidToken)?;
+            let account_id = store::take_one_time_token(conn, &hash, RESET_PURPOSES, now)?
+                .ok_or(AppError::InvalidToken)?;
             if account_id != account.id {
                 return Err(AppError::InvalidToken);
             }
             store::set_password_hash(conn, &account.id, &password_hash, now)?;
             store::revoke_everything(conn, &account.id, now)?;
-            if purpose == "staff_setup" {
-                // The invitation reached this address: it is verified.
+            if account.email_verified_at.is_none() {
+                // The link reached this address: it is verified.
                 store::set_email_verified(conn, &account.id, now)?;
             }
             let lang = Lang::parse(&account.locale).unwrap_or_default();

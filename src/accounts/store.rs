@@ -182,28 +182,24 @@ pub fn insert_one_time_token(
         .map(drop)
 }
 
-/// Marks an unused, unexpired token of one of `purposes` as used and returns its account and
-/// purpose; `None` for unknown, used or expired tokens. The conditional update makes it single-use
-/// even when two requests race.
+/// Marks an unused, unexpired token of one of `purposes` as used and returns its account;
+/// `None` for unknown, used or expired tokens. The conditional update makes it single-use even
+/// when two requests race.
 pub fn take_one_time_token(
     conn: &mut DbConn,
     token_hash: &str,
     purposes: &[&str],
     now: Timestamp,
-) -> QueryResult<Option<(String, String)>> {
-    let found: Option<(String, String, String)> = one_time_tokens::table
+) -> QueryResult<Option<String>> {
+    let found: Option<(String, String)> = one_time_tokens::table
         .filter(one_time_tokens::token_hash.eq(token_hash))
         .filter(one_time_tokens::purpose.eq_any(purposes))
         .filter(one_time_tokens::used_at.is_null())
         .filter(one_time_tokens::expires_at.gt(now))
-        .select((
-            one_time_tokens::id,
-            one_time_tokens::account_id,
-            one_time_tokens::purpose,
-        ))
+        .select((one_time_tokens::id, one_time_tokens::account_id))
         .first(conn)
         .optional()?;
-    let Some((id, account_id, purpose)) = found else {
+    let Some((id, account_id)) = found else {
         return Ok(None);
     };
     let taken = diesel::update(
@@ -213,24 +209,26 @@ pub fn take_one_time_token(
     )
     .set(one_time_tokens::used_at.eq(now))
     .execute(conn)?;
-    Ok((taken == 1).then_some((account_id, purpose)))
+    Ok((taken == 1).then_some(account_id))
 }
 
-/// Is this token live (for showing the reset form before it is used)?
-pub fn one_time_token_is_live(
+/// The account a live (unused, unexpired) token of one of `purposes` belongs to, without using
+/// the token: the reset form is shown, and a new password checked, before the token is spent.
+pub fn account_with_live_token(
     conn: &mut DbConn,
     token_hash: &str,
     purposes: &[&str],
     now: Timestamp,
-) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        one_time_tokens::table
-            .filter(one_time_tokens::token_hash.eq(token_hash))
-            .filter(one_time_tokens::purpose.eq_any(purposes))
-            .filter(one_time_tokens::used_at.is_null())
-            .filter(one_time_tokens::expires_at.gt(now)),
-    ))
-    .get_result(conn)
+) -> QueryResult<Option<Account>> {
+    one_time_tokens::table
+        .inner_join(accounts::table)
+        .filter(one_time_tokens::token_hash.eq(token_hash))
+        .filter(one_time_tokens::purpose.eq_any(purposes))
+        .filter(one_time_tokens::used_at.is_null())
+        .filter(one_time_tokens::expires_at.gt(now))
+        .select(Account::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Retires every unused token of `purpose` for an account (a new one replaces them).

@@ -40,6 +40,21 @@ on_both_backends! {
         assert!(me.body.get("password_hash").is_none());
     }
 
+    async fn registering_again_before_verifying_sends_a_fresh_link(backend) {
+        let app = TestApp::spawn(backend).await;
+        let citizen = Citizen::new();
+        app.post_json("/api/v1/auth/register", &citizen.registration()).await;
+        app.post_json("/api/v1/auth/register", &citizen.registration()).await;
+        let mails = app.mail.wait_count(&citizen.email, 2).await;
+        let (first, second) = (mails[0].token().unwrap(), mails[1].token().unwrap());
+        assert_ne!(first, second);
+        app.post_json("/api/v1/auth/verify-email", &json!({ "token": first })).await
+            .assert_problem(StatusCode::BAD_REQUEST, "invalid_token");
+        let reply = app.post_json("/api/v1/auth/verify-email", &json!({ "token": second })).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(app.api_login(&citizen.email, &citizen.password).await.status, StatusCode::OK);
+    }
+
     async fn passwords_are_stored_as_argon2id_with_owasp_parameters(backend) {
         let app = TestApp::spawn(backend).await;
         let citizen = Citizen::new();
