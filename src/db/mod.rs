@@ -128,10 +128,16 @@ pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<()> {
 
 pub type Pool = r2d2::Pool<Manager>;
 
+/// How long a query waits for a connection before the request fails fast with 503.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(3);
+
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    /// One permit per pooled connection: a query waits here, as a cheap async task, rather than
+    /// as a blocking thread parked on the pool (a burst would otherwise start hundreds of them).
+    permits: Arc<tokio::sync::Semaphore>,
     /// SQLite: one writer at a time, queued here rather than spinning on `SQLITE_BUSY`.
     writer: Option<Arc<tokio::sync::Mutex<()>>>,
 }
@@ -146,16 +152,18 @@ impl Db {
             // A check-out query costs a third of throughput here (PERFORMANCE.md); a broken
             // connection fails its query instead and is replaced.
             .test_on_check_out(false)
-            .connection_timeout(Duration::from_secs(3))
+            .connection_timeout(CHECKOUT_TIMEOUT)
             .build(manager)
             .context("opening the database")?;
         let mut conn = pool.get().context("connecting to the database")?;
         migrate(&mut conn)?;
         drop(conn);
         let writer = (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
+        let permits = Arc::new(tokio::sync::Semaphore::new(pool_size.max(1) as usize));
         Ok(Self {
             pool,
             backend,
+            permits,
             writer,
         })
     }
@@ -176,6 +184,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
     {
+        let _permit = self.permit().await?;
         let pool = self.pool.clone();
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
@@ -197,6 +206,7 @@ impl Db {
             Some(writer) => Some(writer.clone().lock_owned().await),
             None => None,
         };
+        let _permit = self.permit().await?;
         let pool = self.pool.clone();
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
@@ -206,6 +216,14 @@ impl Db {
             conn.transaction(change)
         })
         .await?
+    }
+
+    /// Waits for a connection's turn, as long as the pool itself would (then 503).
+    async fn permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        match tokio::time::timeout(CHECKOUT_TIMEOUT, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AppError::Unavailable),
+        }
     }
 
     /// A connection for start-up work and the CLI (outside any request).
