@@ -69,7 +69,7 @@ impl Application {
         };
         let transport = Transport::from_settings(&settings)?;
         let state = Data::new(AppState {
-            passwords: Passwords::start(settings.limits.password_hash_concurrency).await?,
+            passwords: Passwords::start(settings.limits.password_hash_concurrency)?,
             auth_limiter: AuthRateLimiter::per_minute(settings.limits.auth_requests_per_minute),
             metrics: Metrics::default(),
             demo: AtomicBool::new(false),

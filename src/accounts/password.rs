@@ -25,10 +25,12 @@ const QUEUE: usize = 256;
 
 pub struct Passwords {
     jobs: mpsc::Sender<Job>,
-    /// Verified against when the account does not exist, so "unknown account" takes as long as
-    /// "wrong password" (no enumeration by timing: SECURITY.md AUTH-05).
-    dummy_hash: String,
 }
+
+/// Verified against when the account does not exist, so "unknown account" takes as long as
+/// "wrong password" (no enumeration by timing: SECURITY.md AUTH-05). It guards nothing: the
+/// hash of a random string nobody kept, at today's parameters.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$N+Fs7g8l+2KJzm+ZyKX31Q$PVADOn16c8s8AgeipEwCy+S4s8Wsk4MaDYZVpMeE7Nw";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -53,7 +55,7 @@ enum Answer {
 
 impl Passwords {
     /// Starts `threads` hashing threads.
-    pub async fn start(threads: usize) -> Result<Self, AppError> {
+    pub fn start(threads: usize) -> Result<Self, AppError> {
         let (jobs, queue) = mpsc::channel::<Job>(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
         for n in 0..threads.max(1) {
@@ -63,14 +65,7 @@ impl Passwords {
                 .spawn(move || hashing_thread(&queue))
                 .map_err(|e| anyhow!("starting a hashing thread: {e}"))?;
         }
-        let mut passwords = Self {
-            jobs,
-            dummy_hash: String::new(),
-        };
-        passwords.dummy_hash = passwords
-            .hash("not a real password; only spends the same time")
-            .await?;
-        Ok(passwords)
+        Ok(Self { jobs })
     }
 
     async fn run(&self, work: Work) -> Result<Answer, AppError> {
@@ -103,7 +98,7 @@ impl Passwords {
     /// Checks `password` against `stored` (the dummy hash when there is no account).
     pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<Verdict, AppError> {
         let exists = stored.is_some();
-        let stored = stored.unwrap_or(&self.dummy_hash).to_owned();
+        let stored = stored.unwrap_or(DUMMY_HASH).to_owned();
         let work = Work::Verify {
             password: password.to_owned(),
             stored,
@@ -122,13 +117,17 @@ impl Passwords {
 fn hashing_thread(queue: &Mutex<mpsc::Receiver<Job>>) {
     // Lowest priority: best effort, the portal keeps running if the OS refuses.
     let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
-    let mut memory = vec![Block::default(); Params::DEFAULT.block_count()];
+    // Allocated at the first job, then kept: an idle portal does not hold it.
+    let mut memory = Vec::new();
     loop {
         let job = match queue.lock() {
             Ok(mut queue) => queue.blocking_recv(),
             Err(_) => None,
         };
         let Some(job) = job else { return };
+        if memory.is_empty() {
+            memory = vec![Block::default(); Params::DEFAULT.block_count()];
+        }
         let answer =
             match job.work {
                 Work::Hash { password } => hash_with(&password, &mut memory).map(Answer::Hashed),
@@ -215,7 +214,7 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
-        let passwords = Passwords::start(1).await.unwrap();
+        let passwords = Passwords::start(1).unwrap();
         let hash = passwords.hash("mây trắng bay").await.unwrap();
         assert!(
             hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
@@ -245,7 +244,7 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_standard_phc_strings_both_ways() {
-        let passwords = Passwords::start(1).await.unwrap();
+        let passwords = Passwords::start(1).unwrap();
         let ours = passwords.hash("một hai ba bốn").await.unwrap();
         let parsed = PasswordHash::new(&ours).unwrap();
         assert!(
@@ -272,6 +271,15 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_dummy_hash_uses_todays_parameters() {
+        let mut memory = vec![Block::default(); Params::DEFAULT.block_count()];
+        assert_eq!(
+            verify_with("anything", DUMMY_HASH, &mut memory).unwrap(),
+            (false, false)
+        );
+    }
+
     #[tokio::test]
     async fn weaker_hashes_are_upgraded_on_login() {
         let weak = Argon2::new(
@@ -284,7 +292,6 @@ mod tests {
             .unwrap()
             .to_string();
         let verdict = Passwords::start(1)
-            .await
             .unwrap()
             .verify("old password", Some(&hash))
             .await
