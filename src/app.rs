@@ -12,7 +12,6 @@ use actix_web::{App, HttpRequest, HttpServer};
 use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::accounts::password::Passwords;
@@ -176,37 +175,34 @@ fn build_app(
 > {
     // The spec is served before the `/api/v1` scope is mounted: a scope answers every path
     // under its prefix, so a later route there would never be reached.
-    let (app, _) = App::new()
+    App::new()
+        .app_data(state)
         .route(
             "/api/v1/openapi.json",
             actix_web::web::get().to(crate::openapi::serve),
         )
-        .into_utoipa_app()
-        .openapi(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi())
-        .app_data(state)
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::openapi::api_v1))
-        .split_for_parts();
-    app.service(
-        SwaggerUi::new("/api/docs/{_:.*}")
-            .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
-    )
-    .service(actix_web::web::resource("/api/docs").to(|| async {
-        actix_web::HttpResponse::PermanentRedirect()
-            .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
-            .finish()
-    }))
-    .service(web::assets::serve)
-    .configure(ops::routes)
-    .configure(home::page_routes)
-    .configure(accounts::page_routes)
-    .configure(staff::page_routes)
-    .default_service(actix_web::web::route().to(web::errors::no_route))
-    .wrap(from_fn(web::rate_limit::limit_account_endpoints))
-    .wrap(from_fn(web::csrf::ensure_cookie))
-    .wrap(from_fn(web::i18n::remember_choice))
-    .wrap(from_fn(web::errors::shape))
-    .wrap(from_fn(web::headers::add))
-    .wrap(from_fn(ops::record))
-    .wrap(Compress::default())
-    .wrap(tracing_actix_web::TracingLogger::default())
+        .service(
+            SwaggerUi::new("/api/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+        )
+        .service(actix_web::web::resource("/api/docs").to(|| async {
+            actix_web::HttpResponse::PermanentRedirect()
+                .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+                .finish()
+        }))
+        .service(web::assets::serve)
+        .configure(ops::routes)
+        .configure(home::page_routes)
+        .configure(accounts::page_routes)
+        .configure(staff::page_routes)
+        .default_service(actix_web::web::route().to(web::errors::no_route))
+        .wrap(from_fn(web::rate_limit::limit_account_endpoints))
+        .wrap(from_fn(web::csrf::ensure_cookie))
+        .wrap(from_fn(web::i18n::remember_choice))
+        .wrap(from_fn(web::errors::shape))
+        .wrap(from_fn(web::headers::add))
+        .wrap(from_fn(ops::record))
+        .wrap(Compress::default())
+        .wrap(tracing_actix_web::TracingLogger::default())
 }
