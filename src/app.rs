@@ -88,6 +88,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let app_state = state.clone();
         let mut server = HttpServer::new(move || build_app(app_state.clone()))
+            // Compressed pages go out in several writes; without this, Nagle's algorithm and
+            // the client's delayed ACK add ~40 ms to some of them.
+            .tcp_nodelay(true)
             .listen(listener)?
             // In-flight requests get this long to finish on shutdown.
             .shutdown_timeout(30);
