@@ -7,11 +7,13 @@ use crate::accounts::store::{self, NewAccount};
 use crate::app::AppState;
 use crate::error::AppError;
 
-/// A demo login, as printed at start.
+/// A demo login, as printed at start. The hash is computed once and kept here: seeding costs no
+/// password hashing, so a fresh start stays light (a test checks each hash matches).
 pub struct DemoLogin {
     pub who: &'static str,
     pub login: &'static str,
     pub password: &'static str,
+    password_hash: &'static str,
 }
 
 pub const LOGINS: [DemoLogin; 2] = [
@@ -19,19 +21,19 @@ pub const LOGINS: [DemoLogin; 2] = [
         who: "citizen (công dân)",
         login: "an.nguyen@demo.ansinh.vn",
         password: "mua-xuan-tren-pho-2026",
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$h0H/wX3JXXbVgbtq4fYs+Q$Ybv3FzCQ5j5tT8vtvoGY9/3CRM2dWe+KUKxw94kvDdo",
     },
     DemoLogin {
         who: "staff admin (quản trị; sets up an authenticator app at first login)",
         login: "quantri@demo.ansinh.vn",
         password: "quan-tri-vien-demo-2026",
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$X7nO3lD7zXmTe7TXEyijxg$vHHsVZaftZvihEsNrHQ5uP/inI7XVu9EDbFMyG/quyU",
     },
 ];
 
 /// Seeds the demo accounts unless they exist; returns whether anything was added.
 pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     let [citizen, admin] = &LOGINS;
-    let citizen_hash = state.passwords.hash(citizen.password).await?;
-    let admin_hash = state.passwords.hash(admin.password).await?;
     let now = state.clock.now();
     state
         .db
@@ -65,7 +67,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
                     full_name: "Nguyễn Văn An",
                     birth_date: chrono::NaiveDate::from_ymd_opt(1990, 5, 17),
                     phone: Some("0912345678"),
-                    password_hash: Some(&citizen_hash),
+                    password_hash: Some(citizen.password_hash),
                     ..base
                 },
             )?;
@@ -78,7 +80,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
                     role: Some(Role::Admin.as_str()),
                     email: admin.login,
                     full_name: "Trần Thị Bình",
-                    password_hash: Some(&admin_hash),
+                    password_hash: Some(admin.password_hash),
                     ..base
                 },
             )?;
@@ -93,4 +95,29 @@ pub async fn present(state: &AppState) -> Result<bool, AppError> {
         .db
         .read(|conn| Ok(store::any_demo_account(conn)?))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::password::{Passwords, Verdict};
+
+    #[tokio::test]
+    async fn each_demo_hash_matches_its_printed_password() {
+        let passwords = Passwords::start(1).unwrap();
+        for demo in &LOGINS {
+            let verdict = passwords
+                .verify(demo.password, Some(demo.password_hash))
+                .await
+                .unwrap();
+            assert_eq!(
+                verdict,
+                Verdict::Right {
+                    needs_rehash: false
+                },
+                "{}",
+                demo.login
+            );
+        }
+    }
 }
