@@ -55,7 +55,8 @@ pub struct Limits {
     pub login_free_failures_per_ip: u32,
     /// Requests per minute per client address to the account endpoints (login, register, reset).
     pub auth_requests_per_minute: u32,
-    /// Password hashes computed at once; each takes 19 MiB and ~30 ms of one core.
+    /// Password hashes computed at once (one thread each); each holds 19 MiB once used and takes
+    /// ~30 ms of a core.
     pub password_hash_concurrency: usize,
 }
 
@@ -160,6 +161,11 @@ impl Settings {
             s.limits.auth_requests_per_minute = v
                 .parse()
                 .context("AUTH_REQUESTS_PER_MINUTE must be a number")?;
+        }
+        if let Some(v) = var("PASSWORD_HASH_THREADS") {
+            s.limits.password_hash_concurrency = v
+                .parse()
+                .context("PASSWORD_HASH_THREADS must be a number")?;
         }
         s.secret_key = match var("SECRET_KEY") {
             Some(key) => key,

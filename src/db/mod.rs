@@ -75,11 +75,11 @@ impl Manager {
             Backend::Postgres => PgConnection::establish(&self.url).map(DbConn::Postgres),
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
-                // WAL lets readers run beside the writer; FULL makes a reported commit survive a
-                // power cut (SECURITY.md REL-01); busy_timeout covers other processes (the CLI).
+                // FULL makes a reported commit survive a power cut (SECURITY.md REL-01);
+                // busy_timeout covers other processes (the CLI). WAL is set once, by
+                // `Db::connect`: it stays with the file, and switching needs an exclusive lock.
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON;",
+                    "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
@@ -147,6 +147,15 @@ impl Db {
     pub fn connect(database_url: &str, pool_size: u32) -> anyhow::Result<Self> {
         let manager = Manager::new(database_url)?;
         let backend = manager.backend();
+        // Prepare the database on one connection before the pool opens several at once.
+        let mut first = manager.open().context("connecting to the database")?;
+        if let DbConn::Sqlite(conn) = &mut first {
+            // WAL lets readers run beside the writer.
+            conn.batch_execute("PRAGMA journal_mode = WAL")
+                .context("enabling WAL")?;
+        }
+        migrate(&mut first)?;
+        drop(first);
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             // A check-out query costs a third of throughput here (PERFORMANCE.md); a broken
@@ -155,9 +164,6 @@ impl Db {
             .connection_timeout(CHECKOUT_TIMEOUT)
             .build(manager)
             .context("opening the database")?;
-        let mut conn = pool.get().context("connecting to the database")?;
-        migrate(&mut conn)?;
-        drop(conn);
         let writer = (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
         let permits = Arc::new(tokio::sync::Semaphore::new(pool_size.max(1) as usize));
         Ok(Self {

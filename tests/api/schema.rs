@@ -92,28 +92,38 @@ on_both_backends! {
         migrate(&mut conn).unwrap();
         assert_eq!(columns(&mut conn), migrated, "and built again identically");
     }
+}
 
-    async fn sqlite_runs_with_wal_full_sync_and_foreign_keys(backend) {
-        if backend == Backend::Sqlite {
-            #[derive(QueryableByName)]
-            struct Value {
-                #[diesel(sql_type = Text)]
-                value: String,
-            }
-            let database = Database::fresh(backend);
-            let DbConn::Sqlite(mut conn) = open(&database) else { unreachable!() };
-            // `PRAGMA x` answers in a column named x, except busy_timeout ("timeout").
-            let read = |conn: &mut diesel::SqliteConnection, pragma: &str| -> String {
-                let column = if pragma == "busy_timeout" { "timeout" } else { pragma };
-                diesel::sql_query(format!("SELECT CAST({column} AS TEXT) AS value FROM pragma_{pragma}"))
-                    .get_result::<Value>(conn)
-                    .unwrap()
-                    .value
-            };
-            assert_eq!(read(&mut conn, "journal_mode"), "wal");
-            assert_eq!(read(&mut conn, "synchronous"), "2", "FULL");
-            assert_eq!(read(&mut conn, "foreign_keys"), "1");
-            assert_eq!(read(&mut conn, "busy_timeout"), "5000");
-        }
+#[test]
+fn sqlite_runs_with_wal_full_sync_and_foreign_keys() {
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = Text)]
+        value: String,
     }
+    let dir = tempfile::tempdir().unwrap();
+    let db = ansinh::db::Db::connect(&format!("sqlite://{}/ansinh.db", dir.path().display()), 2)
+        .unwrap();
+    let mut pooled = db.connection().unwrap();
+    let DbConn::Sqlite(conn) = &mut *pooled else {
+        unreachable!("a SQLite URL gives SQLite")
+    };
+    // `PRAGMA x` answers in a column named x, except busy_timeout ("timeout").
+    let mut read = |pragma: &str| -> String {
+        let column = if pragma == "busy_timeout" {
+            "timeout"
+        } else {
+            pragma
+        };
+        diesel::sql_query(format!(
+            "SELECT CAST({column} AS TEXT) AS value FROM pragma_{pragma}"
+        ))
+        .get_result::<Setting>(conn)
+        .unwrap()
+        .value
+    };
+    assert_eq!(read("journal_mode"), "wal");
+    assert_eq!(read("synchronous"), "2", "FULL");
+    assert_eq!(read("foreign_keys"), "1");
+    assert_eq!(read("busy_timeout"), "5000");
 }
