@@ -71,6 +71,21 @@ on_both_backends! {
         assert_eq!(browser.get("/account").await.status, StatusCode::SEE_OTHER);
     }
 
+    async fn sessions_end_after_twelve_hours_however_active(backend) {
+        let app = TestApp::spawn(backend).await;
+        let citizen = Citizen::new();
+        app.registered_citizen(&citizen).await;
+        let mut browser = Browser::new(&app);
+        browser.log_in(&citizen.email, &citizen.password).await;
+        // Active every 10 minutes: still in at 11 h 50 min, out after 12 h.
+        for _ in 0..71 {
+            app.clock.advance(chrono::Duration::minutes(10));
+            assert_eq!(browser.get("/account").await.status, StatusCode::OK);
+        }
+        app.clock.advance(chrono::Duration::minutes(11));
+        assert_eq!(browser.get("/account").await.status, StatusCode::SEE_OTHER);
+    }
+
     async fn forms_without_a_valid_token_or_from_another_site_are_refused(backend) {
         let app = TestApp::spawn(backend).await;
         let citizen = Citizen::new();
