@@ -79,9 +79,18 @@ impl Application {
         if state.settings.seed_demo {
             crate::demo::seed(&state).await?;
         }
-        state
-            .demo
-            .store(crate::demo::present(&state).await?, Ordering::Relaxed);
+        let demo = crate::demo::present(&state).await?;
+        let loopback = state
+            .settings
+            .bind
+            .parse::<std::net::SocketAddr>()
+            .is_ok_and(|addr| addr.ip().is_loopback());
+        if demo && !loopback {
+            anyhow::bail!(
+                "the database holds demo accounts with published passwords: serve it on 127.0.0.1 only, or use a database without demo data"
+            );
+        }
+        state.demo.store(demo, Ordering::Relaxed);
 
         let listener = TcpListener::bind(&state.settings.bind)
             .with_context(|| format!("binding {}", state.settings.bind))?;
@@ -207,5 +216,7 @@ fn build_app(
         .wrap(from_fn(web::headers::add))
         .wrap(from_fn(ops::record))
         .wrap(Compress::default())
-        .wrap(tracing_actix_web::TracingLogger::default())
+        .wrap(tracing_actix_web::TracingLogger::<
+            crate::telemetry::RequestSpan,
+        >::new())
 }

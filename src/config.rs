@@ -116,7 +116,8 @@ impl Settings {
         if let Some(v) = var("DATABASE_URL") {
             s.database_url = v;
         }
-        s.seed_demo = s.is_sqlite();
+        // Demo accounts (with published passwords) only on the embedded default.
+        s.seed_demo = s.database_url == DEFAULT_DATABASE_URL;
         if let Some(v) = var("BIND_ADDR") {
             s.bind = v;
         }

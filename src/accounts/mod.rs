@@ -58,35 +58,30 @@ pub async fn register(
     let outcome = state
         .db
         .write(move |conn| {
-            let existing = match store::account_by_email(conn, registration.email.as_str())? {
-                Some(account) => Some(account),
-                None => store::account_by_personal_id(conn, registration.personal_id.as_str())?,
-            };
-            if let Some(owner) = existing {
+            let holders = [
+                store::account_by_email(conn, registration.email.as_str())?,
+                store::account_by_personal_id(conn, registration.personal_id.as_str())?,
+            ];
+            // A verified account keeps its address and ID: its owner is told, nothing changes.
+            if let Some(owner) = holders
+                .iter()
+                .flatten()
+                .find(|a| a.email_verified_at.is_some())
+            {
                 let owner_lang = Lang::parse(&owner.locale).unwrap_or_default();
-                let notice = if owner.email_verified_at.is_none() {
-                    // The first link was lost or expired: the owner gets a fresh one.
-                    store::expire_one_time_tokens(conn, &owner.id, "verify_email", now)?;
-                    let expires = later(now, verification_lifetime);
-                    store::insert_one_time_token(
-                        conn,
-                        &owner.id,
-                        "verify_email",
-                        &token_hash(&token),
-                        now,
-                        expires,
-                    )?;
-                    messages::verify_email(owner_lang, &owner.email, &owner.full_name, &verify_link)
-                } else {
-                    messages::already_registered(
-                        owner_lang,
-                        &owner.email,
-                        &owner.full_name,
-                        &reset_link,
-                    )
-                };
+                let notice = messages::already_registered(
+                    owner_lang,
+                    &owner.email,
+                    &owner.full_name,
+                    &reset_link,
+                );
                 email::enqueue(conn, &notice, now)?;
                 return Ok(());
+            }
+            // Unverified registrations hold nothing: the newest replaces them, so nobody can
+            // pre-register someone else's address or ID and have the owner verify it later.
+            for pending in holders.iter().flatten() {
+                store::delete_unverified_account(conn, &pending.id)?;
             }
             let id = uuid::Uuid::now_v7().to_string();
             store::insert_account(

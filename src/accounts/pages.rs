@@ -264,9 +264,13 @@ pub struct NextQuery {
     next: String,
 }
 
-/// Only paths on this site are followed after login (no open redirect).
+/// Only paths on this site are followed after login (no open redirect): `/` then printable
+/// ASCII, never `//` or a backslash (browsers read both as another host), no spaces or
+/// control characters (browsers drop some, and they are invalid in a header).
 fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+    let printable = next.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    (printable && local).then_some(next)
 }
 
 #[get("/login")]

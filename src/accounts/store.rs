@@ -88,6 +88,19 @@ pub fn any_demo_account(conn: &mut DbConn) -> QueryResult<bool> {
     .get_result(conn)
 }
 
+/// Removes a registration whose address was never confirmed (its tokens go with it).
+pub fn delete_unverified_account(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::delete(one_time_tokens::table.filter(one_time_tokens::account_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(
+        accounts::table
+            .find(id)
+            .filter(accounts::email_verified_at.is_null()),
+    )
+    .execute(conn)
+    .map(drop)
+}
+
 pub fn set_email_verified(conn: &mut DbConn, id: &str, now: Timestamp) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
         .set((
@@ -119,10 +132,11 @@ pub fn set_totp_secret(
     secret: &str,
     now: Timestamp,
 ) -> QueryResult<()> {
+    // Only the first secret sticks: pages opened at once all show it after a re-read.
     diesel::update(
         accounts::table
             .find(id)
-            .filter(accounts::totp_enabled_at.is_null()),
+            .filter(accounts::totp_secret.is_null()),
     )
     .set((
         accounts::totp_secret.eq(secret),

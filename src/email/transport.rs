@@ -62,7 +62,6 @@ impl Transport {
             Self::Files(files, dir) => {
                 let id = files.send(email).await.context("writing the .eml file")?;
                 tracing::info!(
-                    to = %message.to,
                     subject = %message.subject,
                     file = %dir.join(format!("{id}.eml")).display(),
                     "email written to a file (no SMTP_URL set)"

@@ -41,12 +41,15 @@ pub async fn enrolment(state: &AppState, account: &Account) -> Result<Enrolment,
         Some(secret) => secret.clone(),
         None => {
             let secret = Secret::generate_secret().to_encoded().to_string();
-            let (id, stored, now) = (account.id.clone(), secret.clone(), state.clock.now());
+            let (id, stored, now) = (account.id.clone(), secret, state.clock.now());
             state
                 .db
-                .write(move |conn| Ok(store::set_totp_secret(conn, &id, &stored, now)?))
-                .await?;
-            secret
+                .write(move |conn| {
+                    store::set_totp_secret(conn, &id, &stored, now)?;
+                    let account = store::account(conn, &id)?.ok_or(AppError::Unauthenticated)?;
+                    account.totp_secret.ok_or(AppError::Unauthenticated)
+                })
+                .await?
         }
     };
     let otpauth_url = totp(&secret, &account.email)?.get_url();

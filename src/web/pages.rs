@@ -26,6 +26,7 @@ pub struct PageContext {
     /// The database holds demo data: every page says so.
     pub demo: bool,
     path: String,
+    query: String,
 }
 
 impl PageContext {
@@ -40,6 +41,7 @@ impl PageContext {
                 .demo
                 .load(std::sync::atomic::Ordering::Relaxed),
             path: req.path().to_owned(),
+            query: req.query_string().to_owned(),
         }
     }
 
@@ -48,9 +50,17 @@ impl PageContext {
         self.lang.catalog().text(key)
     }
 
-    /// The same page in the other language.
+    /// The same page in the other language: a relative `?…` link that keeps the page's other
+    /// query parameters (an emailed token, say) and cannot point to another host.
     pub fn switch_href(&self) -> String {
-        format!("{}?lang={}", self.path, self.lang.other().code())
+        let kept = self
+            .query
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="));
+        let mut pairs: Vec<&str> = kept.collect();
+        let lang = format!("lang={}", self.lang.other().code());
+        pairs.push(&lang);
+        format!("?{}", pairs.join("&"))
     }
 
     pub fn asset(&self, name: &str) -> String {

@@ -60,8 +60,9 @@ pub async fn limit_account_endpoints(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let limited =
-        req.method() == Method::POST && LIMITED_PATHS.iter().any(|p| req.path().starts_with(p));
+    // The path as the router sees it (percent-decoded), so `/%6Cogin` counts as `/login`.
+    let path = req.match_info().as_str();
+    let limited = req.method() == Method::POST && LIMITED_PATHS.iter().any(|p| path.starts_with(p));
     if limited {
         let state = AppState::of(req.request());
         let ip = client_ip(req.request(), state.settings.trust_forwarded_for);

@@ -40,6 +40,33 @@ on_both_backends! {
         assert!(me.body.get("password_hash").is_none());
     }
 
+    async fn a_newer_registration_replaces_an_unverified_one(backend) {
+        let app = TestApp::spawn(backend).await;
+        // Someone registers a victim's address with their own password …
+        let mut squatter = Citizen::new();
+        let victim = Citizen::new();
+        squatter.email = victim.email.clone();
+        squatter.password = "the squatter knows this one".into();
+        app.post_json("/api/v1/auth/register", &squatter.registration()).await;
+        // … then the owner registers; the owner's link verifies the owner's account.
+        app.post_json("/api/v1/auth/register", &victim.registration()).await;
+        let mails = app.mail.wait_count(&victim.email, 2).await;
+        let squatter_link = mails[0].token().unwrap();
+        app.post_json("/api/v1/auth/verify-email", &json!({ "token": squatter_link })).await
+            .assert_problem(StatusCode::BAD_REQUEST, "invalid_token");
+        let owner_link = mails[1].token().unwrap();
+        assert_eq!(app.post_json("/api/v1/auth/verify-email", &json!({ "token": owner_link })).await.status, StatusCode::OK);
+        assert_eq!(app.api_login(&victim.email, &victim.password).await.status, StatusCode::OK);
+        assert_eq!(app.api_login(&victim.email, &squatter.password).await.status, StatusCode::UNAUTHORIZED);
+        // Nor can an unverified registration hold someone's personal ID.
+        let mut holder = Citizen::new();
+        holder.personal_id = "001090999999".into();
+        app.post_json("/api/v1/auth/register", &holder.registration()).await;
+        let mut real = Citizen::new();
+        real.personal_id = holder.personal_id.clone();
+        app.registered_citizen(&real).await;
+    }
+
     async fn registering_again_before_verifying_sends_a_fresh_link(backend) {
         let app = TestApp::spawn(backend).await;
         let citizen = Citizen::new();
@@ -246,6 +273,9 @@ on_both_backends! {
         let limited = app.post_json("/api/v1/auth/password-reset", &json!({ "email": "a@example.vn" })).await;
         limited.assert_problem(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
         assert!(limited.header("retry-after").is_some());
+        // Percent-encoding the path does not escape the budget.
+        let encoded = app.post_json("/api/v1/%61uth/password-reset", &json!({ "email": "a@example.vn" })).await;
+        encoded.assert_problem(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
         // Reading pages is not limited.
         assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
     }

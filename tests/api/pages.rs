@@ -195,11 +195,13 @@ on_both_backends! {
         let citizen = Citizen::new();
         app.registered_citizen(&citizen).await;
         let mut browser = Browser::new(&app);
-        let token = browser.csrf_token("/login").await;
-        let reply = browser
-            .post_form("/login", &token, &[("login", &citizen.email), ("password", &citizen.password), ("next", "//evil.example/")])
-            .await;
-        assert_eq!(location(&reply), "/account");
+        for next in ["//evil.example/", "/\t/evil.example", "/\\evil.example", "/\n"] {
+            let token = browser.csrf_token("/login").await;
+            let reply = browser
+                .post_form("/login", &token, &[("login", &citizen.email), ("password", &citizen.password), ("next", next)])
+                .await;
+            assert_eq!(location(&reply), "/account", "{next:?}");
+        }
     }
 
     async fn every_response_carries_the_security_headers(backend) {
@@ -225,6 +227,9 @@ on_both_backends! {
         let vi = app.get("/").await;
         assert!(vi.text.contains("<html lang=\"vi\">"));
         assert!(vi.text.contains("Chuyển đến nội dung chính"), "skip link");
+        assert!(vi.text.contains("href=\"?lang=en\""), "the switch is a relative link");
+        let reset = app.get("/password/reset?token=abc").await;
+        assert!(reset.text.contains("href=\"?token=abc&#38;lang=en\""), "and keeps the page's token");
         let en = app.get("/?lang=en").await;
         assert!(en.text.contains("<html lang=\"en\">"));
         assert!(en.text.contains("Skip to main content"));
