@@ -157,8 +157,12 @@ fn login_identifier(raw: &str) -> String {
     }
 }
 
-/// Checks a login and password, with backoff per identifier and per client address. Unknown
-/// identifiers are throttled and timed exactly like known ones.
+/// Checks a login and password, with backoff per account (or per unknown identifier) and per
+/// client address. Unknown identifiers are throttled and timed exactly like known ones.
+///
+/// Each attempt is counted as a failure *before* the password is checked, in the transaction
+/// that reads the count, so guesses sent in parallel see each other instead of all slipping
+/// through one backoff window; a right password takes its attempt back.
 pub async fn authenticate(
     state: &AppState,
     login: &str,
@@ -166,58 +170,57 @@ pub async fn authenticate(
     client: std::net::IpAddr,
 ) -> Result<Account, AppError> {
     let identifier = login_identifier(login);
-    let keys = [format!("login:{identifier}"), format!("ip:{client}")];
-    let frees = [
-        state.settings.limits.login_free_failures_per_account,
-        state.settings.limits.login_free_failures_per_ip,
-    ];
+    let limits = &state.settings.limits;
+    let (account_free, ip_free) = (
+        limits.login_free_failures_per_account,
+        limits.login_free_failures_per_ip,
+    );
+    let ip_key = format!("ip:{client}");
     let now = state.clock.now();
     let window_start = now - chrono::Duration::from_std(rules::FAILURE_WINDOW).unwrap_or_default();
-    let lookup = identifier.clone();
-    let throttle_keys = keys.clone();
-    let (account, waits) = state
+    let (account, account_key, ip_attempt) = state
         .db
-        .read(move |conn| {
-            let mut waits = Vec::new();
-            for (key, free) in throttle_keys.iter().zip(frees) {
-                let (failures, last) = store::failures_since(conn, key, window_start)?;
-                waits.extend(rules::login_wait(
-                    u32::try_from(failures).unwrap_or(u32::MAX),
-                    last,
-                    now,
-                    free,
-                ));
-            }
-            let account = if lookup.contains('@') {
-                store::account_by_email(conn, &lookup)?
+        .write(move |conn| {
+            let account = if identifier.contains('@') {
+                store::account_by_email(conn, &identifier)?
             } else {
-                store::account_by_personal_id(conn, &lookup)?
+                store::account_by_personal_id(conn, &identifier)?
             };
-            Ok((account, waits))
+            let account = account.filter(|a| a.is_active);
+            // One budget per account, whether it is named by email or by personal ID.
+            let account_key = match &account {
+                Some(account) => format!("account:{}", account.id),
+                None => format!("login:{identifier}"),
+            };
+            let mut waits = Vec::new();
+            for (key, free) in [(&account_key, account_free), (&ip_key, ip_free)] {
+                let (failures, last) = store::failures_since(conn, key, window_start)?;
+                let failures = u32::try_from(failures).unwrap_or(u32::MAX);
+                waits.extend(rules::login_wait(failures, last, now, free));
+            }
+            if let Some(retry_after) = waits.into_iter().max() {
+                return Err(AppError::TooManyRequests { retry_after });
+            }
+            store::record_failure(conn, &account_key, now)?;
+            let ip_attempt = store::record_failure(conn, &ip_key, now)?;
+            Ok((account, account_key, ip_attempt))
         })
         .await?;
-    if let Some(retry_after) = waits.into_iter().max() {
-        return Err(AppError::TooManyRequests { retry_after });
-    }
-    let account = account.filter(|a| a.is_active);
     let stored = account.as_ref().and_then(|a| a.password_hash.as_deref());
     let verdict = state.passwords.verify(password, stored).await?;
-    let Some(account) = account else {
-        return Err(record_login_failure(state, keys).await);
-    };
-    let Verdict::Right { needs_rehash } = verdict else {
-        return Err(record_login_failure(state, keys).await);
+    let (Some(account), Verdict::Right { needs_rehash }) = (account, verdict) else {
+        return Err(AppError::InvalidCredentials);
     };
     let rehash = match needs_rehash {
         true => Some(state.passwords.hash(password).await?),
         false => None,
     };
-    let account_key = keys[0].clone();
     let account_id = account.id.clone();
     state
         .db
         .write(move |conn| {
             store::clear_failures(conn, &account_key)?;
+            store::forget_failure(conn, &ip_attempt)?;
             if let Some(hash) = rehash {
                 store::set_password_hash(conn, &account_id, &hash, now)?;
             }
@@ -228,23 +231,6 @@ pub async fn authenticate(
         return Err(AppError::EmailNotVerified);
     }
     Ok(account)
-}
-
-async fn record_login_failure(state: &AppState, keys: [String; 2]) -> AppError {
-    let now = state.clock.now();
-    let recorded = state
-        .db
-        .write(move |conn| {
-            for key in &keys {
-                store::record_failure(conn, key, now)?;
-            }
-            Ok(())
-        })
-        .await;
-    match recorded {
-        Ok(()) => AppError::InvalidCredentials,
-        Err(error) => error,
-    }
 }
 
 /// Emails a single-use reset link when the address has an account; answers the same either way

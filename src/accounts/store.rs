@@ -463,13 +463,21 @@ pub fn failures_since(
         .first(conn)
 }
 
-pub fn record_failure(conn: &mut DbConn, key: &str, now: Timestamp) -> QueryResult<()> {
+/// Records a failed attempt under `key`; returns its id (to take it back, see [`forget_failure`]).
+pub fn record_failure(conn: &mut DbConn, key: &str, now: Timestamp) -> QueryResult<String> {
+    let id = uuid::Uuid::now_v7().to_string();
     diesel::insert_into(login_failures::table)
         .values((
-            login_failures::id.eq(uuid::Uuid::now_v7().to_string()),
+            login_failures::id.eq(&id),
             login_failures::throttle_key.eq(key),
             login_failures::failed_at.eq(now),
         ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn forget_failure(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::delete(login_failures::table.find(id))
         .execute(conn)
         .map(drop)
 }

@@ -236,8 +236,10 @@ on_both_backends! {
         let other = Citizen::new();
         app.registered_citizen(&citizen).await;
         app.registered_citizen(&other).await;
-        for _ in 0..5 {
-            let reply = app.api_login(&citizen.email, "wrong password here").await;
+        // Email and personal ID name the same account: one budget, not two.
+        for attempt in 0..5 {
+            let login = if attempt % 2 == 0 { &citizen.email } else { &citizen.personal_id };
+            let reply = app.api_login(login, "wrong password here").await;
             reply.assert_problem(StatusCode::UNAUTHORIZED, "invalid_credentials");
         }
         // Now even the right password waits, with a clear time to retry.
