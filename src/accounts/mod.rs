@@ -235,8 +235,24 @@ pub async fn authenticate(
 
 /// Emails a single-use reset link when the address has an account; answers the same either way
 /// (only a malformed address is refused, which reveals nothing).
-pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AppError> {
+///
+/// The lookup and its writes run after the answer is sent, so the response time does not tell
+/// a known address (a write and an fsync) from an unknown one (a read).
+pub async fn request_password_reset(
+    state: &actix_web::web::Data<AppState>,
+    email: &str,
+) -> Result<(), AppError> {
     let email = EmailAddress::parse(email).map_err(|code| AppError::invalid("email", code))?;
+    let state = state.clone();
+    actix_web::rt::spawn(async move {
+        if let Err(error) = send_reset_link(&state, email).await {
+            tracing::error!(error = ?error, "recording a password reset request failed");
+        }
+    });
+    Ok(())
+}
+
+async fn send_reset_link(state: &AppState, email: EmailAddress) -> Result<(), AppError> {
     let now = state.clock.now();
     let token = random_token();
     let reset_link = link(state, "/password/reset", &token);

@@ -319,11 +319,9 @@ async fn login_submit(
                 .get("user-agent")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            // A session that existed before login is ended: the new one has a new token.
-            if let Ok(previous) = SignedIn::extract(&req).await {
-                session::end(&state, previous.session_id).await?;
-            }
-            let cookie = session::start(&state, account.id, false, user_agent).await?;
+            // A session that existed before login ends: the new one has a new token.
+            let previous = SignedIn::extract(&req).await.ok().map(|s| s.session_id);
+            let cookie = session::start(&state, account.id, false, user_agent, previous).await?;
             let destination = match (staff, safe_next(&form.next)) {
                 (true, _) => "/admin/mfa",
                 (false, Some(next)) => next,

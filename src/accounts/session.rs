@@ -50,12 +50,14 @@ impl SignedIn {
     }
 }
 
-/// Starts a session for `account_id` and returns the cookie to set.
+/// Starts a session for `account_id` and returns the cookie to set; the session it `replaces`
+/// (the browser's earlier one) ends in the same transaction.
 pub async fn start(
     state: &AppState,
     account_id: String,
     mfa_verified: bool,
     user_agent: Option<String>,
+    replaces: Option<String>,
 ) -> Result<Cookie<'static>, AppError> {
     let token = random_token();
     let hash = token_hash(&token);
@@ -64,6 +66,9 @@ pub async fn start(
     state
         .db
         .write(move |conn| {
+            if let Some(previous) = replaces {
+                store::revoke_session(conn, &previous, now)?;
+            }
             let id = uuid::Uuid::now_v7().to_string();
             store::insert_session(
                 conn,
@@ -112,8 +117,8 @@ pub async fn upgrade_to_mfa(
     signed_in: &SignedIn,
     user_agent: Option<String>,
 ) -> Result<Cookie<'static>, AppError> {
-    end(state, signed_in.session_id.clone()).await?;
-    start(state, signed_in.account.id.clone(), true, user_agent).await
+    let (account, previous) = (signed_in.account.id.clone(), signed_in.session_id.clone());
+    start(state, account, true, user_agent, Some(previous)).await
 }
 
 async fn load(req: HttpRequest) -> Result<SignedIn, AppError> {
