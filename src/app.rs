@@ -34,6 +34,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The database holds demo data.
     pub demo: AtomicBool,
+    /// Signs the QR payload of health cards.
+    pub card_signer: crate::health_card::signing::CardSigner,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl Application {
             auth_limiter: AuthRateLimiter::per_minute(settings.limits.auth_requests_per_minute),
             metrics: Metrics::default(),
             demo: AtomicBool::new(false),
+            card_signer: crate::health_card::signing::CardSigner::from_secret(&settings.secret_key),
             db: db.clone(),
             clock: clock.clone(),
             settings,
@@ -208,6 +211,8 @@ fn build_app(
         .configure(home::page_routes)
         .configure(accounts::page_routes)
         .configure(staff::page_routes)
+        .configure(crate::insurance_book::page_routes)
+        .configure(crate::health_card::page_routes)
         .default_service(actix_web::web::route().to(web::errors::no_route))
         .wrap(from_fn(web::rate_limit::limit_account_endpoints))
         .wrap(from_fn(web::csrf::ensure_cookie))

@@ -40,6 +40,17 @@ pub enum FieldCode {
     PasswordsDiffer,
     TotpCode,
     AlreadyTaken,
+    MonthFormat,
+    /// No policy figures are loaded for the date: the rules cannot price it.
+    NoPolicyForDate,
+    /// Neither the SI code nor the personal ID names a person on record.
+    UnknownWorker,
+    /// The same worker appears twice in one declaration.
+    DuplicateWorker,
+    SalaryBelowMinimumWage,
+    NotPositive,
+    /// The range is backwards or too long.
+    InvalidRange,
 }
 
 impl FieldCode {
@@ -64,6 +75,13 @@ impl FieldCode {
             Self::PasswordsDiffer => "passwords_differ",
             Self::TotpCode => "totp_code",
             Self::AlreadyTaken => "already_taken",
+            Self::MonthFormat => "month_format",
+            Self::NoPolicyForDate => "no_policy_for_date",
+            Self::UnknownWorker => "unknown_worker",
+            Self::DuplicateWorker => "duplicate_worker",
+            Self::SalaryBelowMinimumWage => "salary_below_minimum_wage",
+            Self::NotPositive => "not_positive",
+            Self::InvalidRange => "invalid_range",
         }
     }
 }
@@ -121,6 +139,15 @@ pub enum AppError {
     InvalidToken,
     #[error("too many requests; retry after {retry_after} s")]
     TooManyRequests { retry_after: u64 },
+    /// A POST that creates something came without an `Idempotency-Key` header.
+    #[error("Idempotency-Key header required")]
+    IdempotencyKeyRequired,
+    /// The `Idempotency-Key` was used before with a different request.
+    #[error("Idempotency-Key reused with a different request")]
+    IdempotencyKeyReused,
+    /// The same `Idempotency-Key` is being processed by a concurrent request.
+    #[error("a request with this Idempotency-Key is in progress")]
+    IdempotencyInProgress,
     /// A dependency (the database) is down or saturated: retry shortly.
     #[error("service unavailable")]
     Unavailable,
@@ -150,6 +177,9 @@ impl AppError {
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::InvalidToken => "invalid_token",
             Self::TooManyRequests { .. } => "too_many_requests",
+            Self::IdempotencyKeyRequired => "idempotency_key_required",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::IdempotencyInProgress => "idempotency_in_progress",
             Self::Unavailable => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -160,6 +190,7 @@ impl AppError {
         match self {
             Self::TooManyRequests { retry_after } => Some(*retry_after),
             Self::Unavailable => Some(5),
+            Self::IdempotencyInProgress => Some(1),
             _ => None,
         }
     }
@@ -225,7 +256,11 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Malformed { .. } | Self::InvalidToken => StatusCode::BAD_REQUEST,
+            Self::Malformed { .. } | Self::InvalidToken | Self::IdempotencyKeyRequired => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyInProgress => StatusCode::CONFLICT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,

@@ -17,6 +17,7 @@
 //! - [`clock`] — the injectable clock every time-based rule reads.
 //! - [`secrets`] — random tokens and their hashes.
 //! - [`ops`] — `/healthz`, `/readyz`, `/metrics`.
+//! - [`policy`] — dated policy parameters: [`policy::PolicyAt`] gives the figures in force on a date.
 //! - [`telemetry`], [`openapi`].
 //!
 //! **Features** (vertical modules: `mod.rs` routes, `model.rs` parsed types, `rules.rs` pure rules,
@@ -25,6 +26,13 @@
 //!   tokens, throttling, password reset, the account overview.
 //! - [`staff`] — staff-only parts: TOTP enrolment and the `/admin` area.
 //! - [`home`] — the public home page.
+//! - [`insurance_book`] — the citizen's contribution months (the SI book), its summary, CSV and
+//!   printable statement; the pure contribution rules (`insurance_book::rules`).
+//! - [`declarations`] — employers' monthly declarations, payments (oldest months first) and
+//!   arrears with late-payment interest.
+//! - [`health_card`] — the health-insurance card with its signed QR, the clinic check and the
+//!   holder's access log.
+//! - [`api_clients`] — third-party applications and their OAuth2 client-credentials tokens.
 //! - [`demo`] — demo data for the embedded default (clearly marked as demo).
 //!
 //! Features call each other's `pub` functions, never each other's `store`.
@@ -37,11 +45,16 @@ pub mod email;
 pub mod error;
 pub mod openapi;
 pub mod ops;
+pub mod policy;
 pub mod secrets;
 pub mod telemetry;
 pub mod web;
 
 pub mod accounts;
+pub mod api_clients;
+pub mod declarations;
 pub mod demo;
+pub mod health_card;
 pub mod home;
+pub mod insurance_book;
 pub mod staff;

@@ -2,7 +2,9 @@
 //! (utoipa-actix-web), so the spec cannot list a route the app does not serve or miss one it
 //! does; `openapi/ansinh.v1.json` is the committed copy, checked by a test.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -16,7 +18,13 @@ use utoipa_actix_web::AppExt;
     ),
     servers((url = "/", description = "This server")),
     modifiers(&BearerAuth),
-    tags((name = "accounts", description = "Registration, login, tokens, password reset")),
+    tags(
+        (name = "accounts", description = "Registration, login, tokens, password reset"),
+        (name = "insurance book", description = "The citizen's contribution months and their summary"),
+        (name = "health card", description = "The health-insurance card, clinic checks and the holder's access log"),
+        (name = "employers", description = "Monthly declarations, payments and arrears, for employers' payroll software"),
+        (name = "api clients", description = "OAuth2 client-credentials tokens for third-party applications"),
+    ),
 )]
 pub struct ApiDoc;
 
@@ -29,12 +37,31 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        let scopes = crate::api_clients::Scope::ALL.map(|scope| {
+            let meaning = match scope {
+                crate::api_clients::Scope::DeclarationsWrite => {
+                    "submit an employer's declarations and payments, read its arrears"
+                }
+                crate::api_clients::Scope::CardsVerify => "check health-insurance cards",
+            };
+            (scope.as_str(), meaning)
+        });
+        components.add_security_scheme(
+            "client_credentials",
+            SecurityScheme::OAuth2(OAuth2::new([Flow::ClientCredentials(
+                ClientCredentials::new("/api/v1/oauth/token", Scopes::from_iter(scopes)),
+            )])),
+        );
     }
 }
 
 /// Every `/api/v1` route; `app.rs` mounts this same function.
 pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::accounts::routes(cfg);
+    crate::api_clients::api::routes(cfg);
+    crate::insurance_book::api_routes(cfg);
+    crate::health_card::api_routes(cfg);
+    crate::declarations::api_routes(cfg);
 }
 
 /// The OpenAPI document, built from the routes without starting a server.

@@ -89,9 +89,184 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    policy_parameters (name, effective_from) {
+        name -> Text,
+        effective_from -> Date,
+        value -> BigInt,
+        unit -> Text,
+        legal_basis -> Text,
+        status -> Text,
+    }
+}
+
+diesel::table! {
+    employers (id) {
+        id -> Text,
+        unit_code -> Text,
+        tax_code -> Text,
+        name -> Text,
+        province_code -> Text,
+        region -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Text,
+        si_code -> Text,
+        personal_id -> Nullable<Text>,
+        full_name -> Text,
+        birth_date -> Date,
+        sex -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    employment_periods (id) {
+        id -> Text,
+        person_id -> Text,
+        employer_id -> Text,
+        from_month -> Date,
+        to_month -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    declarations (id) {
+        id -> Text,
+        employer_id -> Text,
+        month -> Date,
+        version -> Integer,
+        submitted_by -> Text,
+        lines -> Text,
+        total_employee -> BigInt,
+        total_employer -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contribution_months (id) {
+        id -> Text,
+        person_id -> Text,
+        employer_id -> Nullable<Text>,
+        scheme -> Text,
+        month -> Date,
+        salary_basis -> BigInt,
+        pension_employee -> BigInt,
+        pension_employer -> BigInt,
+        sickness_employer -> BigInt,
+        accident_employer -> BigInt,
+        unemployment_employee -> BigInt,
+        unemployment_employer -> BigInt,
+        health_employee -> BigInt,
+        health_employer -> BigInt,
+        state_support -> BigInt,
+        declaration_id -> Nullable<Text>,
+        due_date -> Date,
+        paid_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    employer_months (employer_id, month) {
+        employer_id -> Text,
+        month -> Date,
+        due -> BigInt,
+        paid -> BigInt,
+        due_date -> Date,
+        paid_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    employer_payments (id) {
+        id -> Text,
+        employer_id -> Text,
+        amount -> BigInt,
+        paid_on -> Date,
+        reference -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    health_cards (id) {
+        id -> Text,
+        person_id -> Text,
+        card_code -> Text,
+        object_code -> Text,
+        benefit_level -> Integer,
+        valid_from -> Date,
+        valid_to -> Date,
+        facility_code -> Text,
+        facility_name -> Text,
+        five_year_date -> Nullable<Date>,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_clients (id) {
+        id -> Text,
+        client_id -> Text,
+        secret_hash -> Text,
+        name -> Text,
+        scopes -> Text,
+        employer_id -> Nullable<Text>,
+        facility_code -> Nullable<Text>,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    client_tokens (id) {
+        id -> Text,
+        client_id -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    card_checks (id) {
+        id -> Text,
+        person_id -> Nullable<Text>,
+        client_id -> Text,
+        method -> Text,
+        outcome -> Text,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller, idempotency_key) {
+        caller -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
+diesel::joinable!(contribution_months -> people (person_id));
+diesel::joinable!(contribution_months -> employers (employer_id));
+diesel::joinable!(employment_periods -> people (person_id));
+diesel::joinable!(employment_periods -> employers (employer_id));
+diesel::joinable!(health_cards -> people (person_id));
+diesel::joinable!(client_tokens -> api_clients (client_id));
+diesel::joinable!(card_checks -> api_clients (client_id));
+diesel::joinable!(api_clients -> employers (employer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -100,4 +275,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_tokens,
     login_failures,
     outbox,
+    policy_parameters,
+    employers,
+    people,
+    employment_periods,
+    declarations,
+    contribution_months,
+    employer_months,
+    employer_payments,
+    health_cards,
+    api_clients,
+    client_tokens,
+    card_checks,
+    idempotency_keys,
 );

@@ -20,6 +20,14 @@ pub async fn shape(
     // middlewares answer with `req.error_response`, never `Err`, so the request is still here).
     let res = next.call(req).await?;
     match res.response().error() {
+        // OAuth2 token errors keep the RFC 6749 shape client libraries expect.
+        Some(error)
+            if error
+                .as_error::<crate::api_clients::api::OAuthError>()
+                .is_some() =>
+        {
+            Ok(res.map_into_boxed_body())
+        }
         Some(error) => {
             let response = render(res.request(), error);
             Ok(res.into_response(response))

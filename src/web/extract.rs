@@ -13,9 +13,11 @@ use crate::error::{AppError, FieldCode, FieldError};
 /// Largest JSON or form body accepted (SECURITY.md IN-02); uploads have their own limits.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-pub struct ApiJson<T>(pub T);
+/// A JSON body of at most `LIMIT` bytes (64 KiB unless an endpoint needs more, like a whole
+/// company's monthly declaration).
+pub struct ApiJson<T, const LIMIT: usize = BODY_LIMIT>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for ApiJson<T, LIMIT> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
@@ -23,7 +25,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
         let is_json = req.mime_type().ok().flatten().is_some_and(|mime| {
             mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json")
         });
-        let body = read_body(req, payload);
+        let body = read_body(req, payload, LIMIT);
         Box::pin(async move {
             if !is_json {
                 return Err(AppError::UnsupportedMediaType);
@@ -89,7 +91,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
-        let body = read_body(&req, payload);
+        let body = read_body(&req, payload, BODY_LIMIT);
         Box::pin(async move {
             crate::web::csrf::check_origin(&req)?;
             if req.content_type() != "application/x-www-form-urlencoded" {
@@ -117,12 +119,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
 fn read_body(
     req: &HttpRequest,
     payload: &mut Payload,
+    limit: usize,
 ) -> LocalBoxFuture<'static, Result<Bytes, AppError>> {
     let too_long = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|length| length > BODY_LIMIT);
+        .is_some_and(|length| length > limit);
     let mut payload = payload.take();
     Box::pin(async move {
         if too_long {
@@ -135,7 +138,7 @@ fn read_body(
                 field: None,
                 detail: error.to_string(),
             })?;
-            if body.len() + chunk.len() > BODY_LIMIT {
+            if body.len() + chunk.len() > limit {
                 return Err(AppError::PayloadTooLarge);
             }
             body.extend_from_slice(&chunk);

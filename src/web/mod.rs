@@ -8,5 +8,6 @@ pub mod errors;
 pub mod extract;
 pub mod headers;
 pub mod i18n;
+pub mod idempotency;
 pub mod pages;
 pub mod rate_limit;

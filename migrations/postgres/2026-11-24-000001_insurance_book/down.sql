@@ -1,0 +1,13 @@
+DROP TABLE idempotency_keys;
+DROP TABLE card_checks;
+DROP TABLE client_tokens;
+DROP TABLE api_clients;
+DROP TABLE health_cards;
+DROP TABLE employer_payments;
+DROP TABLE employer_months;
+DROP TABLE contribution_months;
+DROP TABLE declarations;
+DROP TABLE employment_periods;
+DROP TABLE people;
+DROP TABLE employers;
+DROP TABLE policy_parameters;

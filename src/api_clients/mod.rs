@@ -1,0 +1,247 @@
+//! Third-party applications — employers' payroll software and clinics — and their OAuth2
+//! client-credentials tokens (RFC 6749 §4.4). Each client has scopes and is bound to one
+//! employer or one health facility; its secret is shown once and stored only as a hash.
+
+pub mod api;
+mod store;
+
+use std::fmt;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::clock::Timestamp;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::secrets::{random_token, token_hash};
+
+pub use store::{ClientRecord, by_client_id, list};
+
+/// What a client may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
+pub enum Scope {
+    /// Submit an employer's monthly declarations and payments; read its arrears.
+    #[serde(rename = "declarations:write")]
+    #[value(name = "declarations:write")]
+    DeclarationsWrite,
+    /// Check health-insurance cards at a clinic.
+    #[serde(rename = "cards:verify")]
+    #[value(name = "cards:verify")]
+    CardsVerify,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 2] = [Scope::DeclarationsWrite, Scope::CardsVerify];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DeclarationsWrite => "declarations:write",
+            Self::CardsVerify => "cards:verify",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Space-separated scope list, as OAuth2 writes it.
+pub fn scope_list(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn parse_scopes(text: &str) -> Vec<Scope> {
+    text.split_whitespace().filter_map(Scope::parse).collect()
+}
+
+/// Who a new client acts for.
+#[derive(Clone, Debug)]
+pub enum Binding {
+    /// An employer, by unit code.
+    Employer(String),
+    /// A health facility, by its code (e.g. `79071`); the client's name is the facility's.
+    Facility(String),
+}
+
+/// A new client's credentials. The secret is shown once.
+#[derive(Debug, Serialize)]
+pub struct Credentials {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// Registers a client; `fixed` gives known credentials (demo data only).
+pub fn create(
+    conn: &mut DbConn,
+    name: &str,
+    scopes: &[Scope],
+    binding: &Binding,
+    now: Timestamp,
+    fixed: Option<Credentials>,
+) -> Result<Credentials, AppError> {
+    let credentials = fixed.unwrap_or_else(|| Credentials {
+        client_id: format!("ansinh_{}", &random_token()[..16]),
+        client_secret: random_token(),
+    });
+    store::insert(conn, &credentials, name, &scope_list(scopes), binding, now)?;
+    Ok(credentials)
+}
+
+/// Revokes a client and every token it holds. False when no such client is active.
+pub fn revoke(conn: &mut DbConn, client_id: &str, now: Timestamp) -> Result<bool, AppError> {
+    Ok(store::revoke(conn, client_id, now)?)
+}
+
+/// How long a client token lives.
+pub const TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The client behind a valid bearer token.
+#[derive(Clone, Debug)]
+pub struct ClientCaller {
+    /// Internal id (not the public `client_id`).
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    pub employer_id: Option<String>,
+    pub facility_code: Option<String>,
+}
+
+impl ClientCaller {
+    /// 403 unless the token carries `scope`.
+    pub fn require(&self, scope: Scope) -> Result<(), AppError> {
+        if self.scopes.contains(&scope) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200)
+        .map(str::to_owned)
+}
+
+/// Looks up a client token inside a transaction the caller already holds (the clinic check
+/// validates its token and records the check in one round of work).
+pub fn caller_by_token(
+    conn: &mut DbConn,
+    token: &str,
+    now: Timestamp,
+) -> Result<Option<ClientCaller>, AppError> {
+    Ok(
+        store::by_token(conn, &token_hash(token), now)?.map(|(record, scopes)| ClientCaller {
+            id: record.id,
+            name: record.name,
+            scopes: parse_scopes(&scopes),
+            employer_id: record.employer_id,
+            facility_code: record.facility_code,
+        }),
+    )
+}
+
+impl FromRequest for ClientCaller {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let token = bearer(&req).ok_or(AppError::Unauthenticated)?;
+            let state = AppState::of(&req);
+            let now = state.clock.now();
+            state
+                .db
+                .read(move |conn| caller_by_token(conn, &token, now))
+                .await?
+                .ok_or(AppError::Unauthenticated)
+        })
+    }
+}
+
+/// Exchanges client credentials for a token with the requested scopes (all the client's
+/// scopes when none are asked for).
+pub async fn issue_token(
+    state: &AppState,
+    client_id: String,
+    client_secret: String,
+    requested: Option<String>,
+) -> Result<api::TokenResponse, api::OAuthError> {
+    let now = state.clock.now();
+    let lifetime = TOKEN_LIFETIME;
+    let result = state
+        .db
+        .write(move |conn| {
+            let Some(client) = store::by_client_id(conn, &client_id)? else {
+                return Ok(Err(api::OAuthError::invalid_client()));
+            };
+            let secret_ok =
+                crate::secrets::constant_time_eq(&token_hash(&client_secret), &client.secret_hash);
+            if !secret_ok || client.revoked_at.is_some() {
+                return Ok(Err(api::OAuthError::invalid_client()));
+            }
+            let allowed = parse_scopes(&client.scopes);
+            let granted = match requested.as_deref().map(str::split_whitespace) {
+                None => allowed,
+                Some(words) => {
+                    let mut granted = Vec::new();
+                    for word in words {
+                        match Scope::parse(word) {
+                            Some(scope) if allowed.contains(&scope) => {
+                                if !granted.contains(&scope) {
+                                    granted.push(scope)
+                                }
+                            }
+                            _ => return Ok(Err(api::OAuthError::invalid_scope())),
+                        }
+                    }
+                    granted
+                }
+            };
+            if granted.is_empty() {
+                return Ok(Err(api::OAuthError::invalid_scope()));
+            }
+            let token = random_token();
+            let expires = now + chrono::Duration::from_std(lifetime).unwrap_or_default();
+            store::insert_token(
+                conn,
+                &client.id,
+                &token_hash(&token),
+                &scope_list(&granted),
+                now,
+                expires,
+            )?;
+            Ok(Ok(api::TokenResponse {
+                access_token: token,
+                token_type: "Bearer",
+                expires_in: lifetime.as_secs(),
+                scope: scope_list(&granted),
+            }))
+        })
+        .await;
+    match result {
+        Ok(outcome) => outcome,
+        Err(error) => Err(api::OAuthError::server(error)),
+    }
+}

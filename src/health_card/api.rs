@@ -1,0 +1,121 @@
+//! Health-card API: the holder's card and access log, the clinic check, the public key.
+
+use actix_web::web::Data;
+use actix_web::{HttpResponse, get, post};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{AccessEntry, CheckRequest, CheckResult, HealthCard};
+use crate::accounts::tokens::ApiCaller;
+use crate::api_clients::ClientCaller;
+use crate::app::AppState;
+use crate::error::{AppError, BodyProblems, Problem};
+use crate::web::extract::ApiJson;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(my_card)
+        .service(my_access_log)
+        .service(public_key)
+        .service(verify);
+}
+
+/// My health-insurance card, with the signed payload for its QR code.
+#[utoipa::path(
+    tag = "health card",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The latest card", body = HealthCard),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No card on record for this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/health-card")]
+async fn my_card(state: Data<AppState>, caller: ApiCaller) -> Result<HttpResponse, AppError> {
+    let card = super::card_of(&state, caller.account.personal_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok().json(card))
+}
+
+#[derive(Serialize, ToSchema)]
+struct AccessLog {
+    /// Newest first, at most 200.
+    entries: Vec<AccessEntry>,
+}
+
+/// Who checked my card, and when.
+#[utoipa::path(
+    tag = "health card",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The checks of my card", body = AccessLog),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/access-log")]
+async fn my_access_log(state: Data<AppState>, caller: ApiCaller) -> Result<HttpResponse, AppError> {
+    let entries = super::access_log(&state, caller.account.personal_id).await?;
+    Ok(HttpResponse::Ok().json(AccessLog { entries }))
+}
+
+#[derive(Serialize, ToSchema)]
+struct PublicKey {
+    /// Always `Ed25519`.
+    algorithm: &'static str,
+    /// Appears as `k` in the signed claims.
+    key_id: String,
+    /// The raw 32-byte public key, base64url without padding.
+    public_key: String,
+    /// How to verify a QR payload offline.
+    payload_format: &'static str,
+}
+
+/// The public key that verifies the QR codes on health cards, for offline checks.
+#[utoipa::path(
+    tag = "health card",
+    responses((status = 200, description = "The key", body = PublicKey))
+)]
+#[get("/health-cards/public-key")]
+async fn public_key(state: Data<AppState>) -> HttpResponse {
+    let signer = &state.card_signer;
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .json(PublicKey {
+            algorithm: "Ed25519",
+            key_id: signer.key_id().to_owned(),
+            public_key: signer.public_key(),
+            payload_format: "HC1.<claims>.<signature>: base64url without padding; the signature \
+                covers the ASCII text `HC1.<claims>`; claims are JSON {c: card code, n: full name, \
+                b: birth date, f: valid from, t: valid to, l: benefit level, p: primary-care \
+                facility, y: five-year date (optional), k: key id}",
+        })
+}
+
+/// Check a health-insurance card at a clinic.
+///
+/// Send the card number (10 digits or the 15-character code) with the holder's full name and
+/// birth date, or the scanned QR payload. If the details do not match a card, the answer is
+/// only "not valid" (`no_match`) and reveals nothing else. Every check is recorded and shown
+/// to the card holder.
+#[utoipa::path(
+    tag = "health card",
+    security(("client_credentials" = ["cards:verify"])),
+    request_body = CheckRequest,
+    responses(
+        (status = 200, description = "The outcome", body = CheckResult),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid client token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `cards:verify`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing or malformed", body = Problem, content_type = "application/problem+json"),
+        BodyProblems,
+    )
+)]
+#[post("/health-cards/verify")]
+async fn verify(
+    state: Data<AppState>,
+    caller: ClientCaller,
+    ApiJson(body): ApiJson<CheckRequest>,
+) -> Result<HttpResponse, AppError> {
+    let result: CheckResult = super::check(&state, caller, body).await?;
+    Ok(HttpResponse::Ok().json(result))
+}

@@ -1,0 +1,102 @@
+//! Queries of health cards and card checks.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::clock::Timestamp;
+use crate::db::DbConn;
+use crate::db::schema::{api_clients, card_checks, health_cards, people};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = health_cards)]
+pub struct Card {
+    pub card_code: String,
+    pub object_code: String,
+    pub benefit_level: i32,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub facility_code: String,
+    pub facility_name: String,
+    pub five_year_date: Option<NaiveDate>,
+}
+
+/// The holder's facts a clinic must match.
+#[derive(Clone, Debug, Queryable)]
+pub struct Holder {
+    pub person_id: String,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+}
+
+/// The person's latest card (the one valid longest).
+pub fn latest_card(conn: &mut DbConn, person_id: &str) -> QueryResult<Option<Card>> {
+    health_cards::table
+        .filter(health_cards::person_id.eq(person_id))
+        .order(health_cards::valid_to.desc())
+        .select(Card::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A card by its 15-character code or, for a 10-digit number, the holder's latest card.
+pub fn card_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<(Card, Holder)>> {
+    let holder = (people::id, people::full_name, people::birth_date);
+    if number.len() == 15 {
+        health_cards::table
+            .inner_join(people::table)
+            .filter(health_cards::card_code.eq(number))
+            .select((Card::as_select(), holder))
+            .first(conn)
+            .optional()
+    } else {
+        health_cards::table
+            .inner_join(people::table)
+            .filter(people::si_code.eq(number))
+            .order(health_cards::valid_to.desc())
+            .select((Card::as_select(), holder))
+            .first(conn)
+            .optional()
+    }
+}
+
+pub fn record_check(
+    conn: &mut DbConn,
+    person_id: Option<&str>,
+    client_id: &str,
+    method: &str,
+    outcome: &str,
+    now: Timestamp,
+) -> QueryResult<()> {
+    diesel::insert_into(card_checks::table)
+        .values((
+            card_checks::id.eq(uuid::Uuid::now_v7().to_string()),
+            card_checks::person_id.eq(person_id),
+            card_checks::client_id.eq(client_id),
+            card_checks::method.eq(method),
+            card_checks::outcome.eq(outcome),
+            card_checks::checked_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Checks of the person's card, newest first: (when, by whom, facility, method, outcome).
+pub fn checks_of(
+    conn: &mut DbConn,
+    person_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<(Timestamp, String, Option<String>, String, String)>> {
+    card_checks::table
+        .inner_join(api_clients::table)
+        .filter(card_checks::person_id.eq(person_id))
+        .order(card_checks::checked_at.desc())
+        .limit(limit)
+        .select((
+            card_checks::checked_at,
+            api_clients::name,
+            api_clients::facility_code,
+            card_checks::method,
+            card_checks::outcome,
+        ))
+        .load(conn)
+}

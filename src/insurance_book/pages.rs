@@ -1,0 +1,3 @@
+//! Pages.
+
+pub fn routes(_cfg: &mut actix_web::web::ServiceConfig) {}
