@@ -126,4 +126,11 @@ fn print_demo_logins(app: &Application) {
     for login in &ansinh::demo::LOGINS {
         println!("  {:<70} {}  /  {}", login.who, login.login, login.password);
     }
+    println!("Demo API clients (POST /api/v1/oauth/token, grant_type=client_credentials):");
+    for client in &ansinh::demo::book::CLIENTS {
+        println!(
+            "  {:<70} {}  /  {}",
+            client.who, client.client_id, client.client_secret
+        );
+    }
 }

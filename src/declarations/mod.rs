@@ -4,7 +4,7 @@
 //! Payments fill the oldest owed months first.
 
 pub mod api;
-mod store;
+pub(crate) mod store;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -7,6 +7,7 @@ pub mod model;
 pub mod pages;
 pub mod rules;
 pub mod store;
+pub mod timeline;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -70,6 +70,44 @@ impl PageContext {
     pub fn is_current(&self, path: &str) -> bool {
         self.path == path
     }
+
+    /// An amount of money as people write it: `15.000.000 ₫` in Vietnamese, `15,000,000 VND`
+    /// in English.
+    pub fn money(&self, amount: &i64) -> String {
+        let digits = amount.unsigned_abs().to_string();
+        let separator = match self.lang {
+            Lang::Vi => '.',
+            Lang::En => ',',
+        };
+        let mut grouped = String::new();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(separator);
+            }
+            grouped.push(digit);
+        }
+        let sign = if *amount < 0 { "−" } else { "" };
+        match self.lang {
+            Lang::Vi => format!("{sign}{grouped} ₫"),
+            Lang::En => format!("{sign}{grouped} VND"),
+        }
+    }
+
+    /// A date as `dd/mm/yyyy` (the form used on Vietnamese documents, and unambiguous here).
+    pub fn date(&self, date: &chrono::NaiveDate) -> String {
+        date.format("%d/%m/%Y").to_string()
+    }
+
+    /// A number of months as years and months: `13 năm 11 tháng` / `13 years 11 months`.
+    pub fn duration(&self, months: &u32) -> String {
+        let (years, rest) = (months / 12, months % 12);
+        let (y, m) = (self.t("unit.years"), self.t("unit.months"));
+        match (years, rest) {
+            (0, rest) => format!("{rest} {m}"),
+            (years, 0) => format!("{years} {y}"),
+            (years, rest) => format!("{years} {y} {rest} {m}"),
+        }
+    }
 }
 
 impl FromRequest for PageContext {

@@ -2,6 +2,8 @@
 //! Every demo row is marked `is_demo`, and while any exists every page shows a "demo" banner.
 //! Production (`DATABASE_URL=postgres://…`) never seeds unless `SEED_DEMO=true`.
 
+pub mod book;
+
 use crate::accounts::model::{AccountKind, Role};
 use crate::accounts::store::{self, NewAccount};
 use crate::app::AppState;
@@ -84,6 +86,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
                     ..base
                 },
             )?;
+            book::seed(conn, now)?;
             Ok(true)
         })
         .await
