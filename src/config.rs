@@ -27,6 +27,8 @@ pub struct Settings {
     pub outbox_poll: Duration,
     /// Seed the demo accounts on start when the database has none.
     pub seed_demo: bool,
+    /// Serve `/ops/ceiling/{si_code}`, the bare indexed lookup the benchmark compares with.
+    pub bench_endpoints: bool,
     /// Cookies carry `Secure` (and the `__Host-` prefix). Only plain-HTTP test clients turn it off.
     pub cookie_secure: bool,
     /// The portal is served over HTTPS (directly or behind a TLS-terminating proxy): send HSTS.
@@ -100,6 +102,7 @@ impl Settings {
             mail_dir: PathBuf::from("data/mail"),
             outbox_poll: Duration::from_millis(1000),
             seed_demo: true,
+            bench_endpoints: false,
             cookie_secure: true,
             behind_tls: false,
             trust_forwarded_for: false,
@@ -135,6 +138,9 @@ impl Settings {
         }
         if let Some(v) = var("SEED_DEMO") {
             s.seed_demo = parse_bool("SEED_DEMO", &v)?;
+        }
+        if let Some(v) = var("BENCH_ENDPOINTS") {
+            s.bench_endpoints = parse_bool("BENCH_ENDPOINTS", &v)?;
         }
         if let Some(v) = var("COOKIE_SECURE") {
             s.cookie_secure = parse_bool("COOKIE_SECURE", &v)?;

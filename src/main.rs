@@ -32,6 +32,13 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI document of the JSON API.
     Openapi,
+    /// Add bulk synthetic people with monthly contributions, for benchmarks (additive).
+    SeedScale {
+        #[arg(long)]
+        people: u32,
+        #[arg(long, default_value_t = 20)]
+        years: u32,
+    },
     /// Invite a staff member: prints a single-use link to set their password (also emailed).
     CreateStaff {
         #[arg(long)]
@@ -56,6 +63,17 @@ async fn main() -> anyhow::Result<()> {
     match command {
         Command::Openapi => Ok(()),
         Command::Serve => serve(settings).await,
+        Command::SeedScale { people, years } => {
+            anyhow::ensure!((1..=60).contains(&years), "--years must be 1 to 60");
+            let url = settings.database_url.clone();
+            let report = tokio::task::spawn_blocking(move || {
+                let db = ansinh::db::Db::connect(&url, 1)?;
+                ansinh::demo::scale::seed(&db, people, years, Clock::system().now())
+            })
+            .await??;
+            println!("{report}");
+            Ok(())
+        }
         Command::Migrate => {
             let url = settings.database_url.clone();
             tokio::task::spawn_blocking(move || ansinh::db::Db::connect(&url, 1)).await??;

@@ -16,7 +16,36 @@ use crate::app::AppState;
 use crate::error::AppError;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(healthz).service(readyz).service(metrics);
+    cfg.service(healthz)
+        .service(readyz)
+        .service(metrics)
+        .service(ceiling);
+}
+
+/// The benchmark's yardstick (only with `BENCH_ENDPOINTS=true`): one indexed lookup through the
+/// same pool and JSON path as every endpoint, with nothing else — no auth, no joins, no writes.
+#[get("/ops/ceiling/{si_code}")]
+async fn ceiling(
+    state: Data<AppState>,
+    si_code: actix_web::web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    use crate::db::schema::people;
+    use diesel::prelude::*;
+    if !state.settings.bench_endpoints {
+        return Err(AppError::NotFound);
+    }
+    let si_code = si_code.into_inner();
+    let id: Option<String> = state
+        .db
+        .read(move |conn| {
+            Ok(people::table
+                .filter(people::si_code.eq(si_code))
+                .select(people::id)
+                .first(conn)
+                .optional()?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "found": id.is_some() })))
 }
 
 #[get("/healthz")]

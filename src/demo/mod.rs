@@ -3,6 +3,7 @@
 //! Production (`DATABASE_URL=postgres://…`) never seeds unless `SEED_DEMO=true`.
 
 pub mod book;
+pub mod scale;
 
 use crate::accounts::model::{AccountKind, Role};
 use crate::accounts::store::{self, NewAccount};
@@ -32,6 +33,12 @@ pub const LOGINS: [DemoLogin; 2] = [
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$X7nO3lD7zXmTe7TXEyijxg$vHHsVZaftZvihEsNrHQ5uP/inI7XVu9EDbFMyG/quyU",
     },
 ];
+
+impl DemoLogin {
+    pub fn hash(&self) -> &'static str {
+        self.password_hash
+    }
+}
 
 /// Seeds the demo accounts unless they exist; returns whether anything was added.
 pub async fn seed(state: &AppState) -> Result<bool, AppError> {

@@ -83,7 +83,9 @@ fn from_framework(error: &actix_web::Error) -> AppError {
 }
 
 pub fn is_api(path: &str) -> bool {
-    path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics")
+    path.starts_with("/api/")
+        || path.starts_with("/ops/")
+        || matches!(path, "/healthz" | "/readyz" | "/metrics")
 }
 
 fn page_error(req: &HttpRequest, error: &AppError, trace_id: Option<String>) -> HttpResponse {
