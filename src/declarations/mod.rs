@@ -144,14 +144,16 @@ pub fn declare(
                 None
             }
             (Some(code), _) => {
-                let found = known.iter().find(|p| &p.1 == code);
+                let found = known.iter().find(|p| &p.si_code == code);
                 if found.is_none() {
                     errors.push(FieldError::new(at("si_code"), FieldCode::UnknownWorker));
                 }
                 found
             }
             (None, Some(id)) => {
-                let found = known.iter().find(|p| p.2.as_deref() == Some(id.as_str()));
+                let found = known
+                    .iter()
+                    .find(|p| p.personal_id.as_deref() == Some(id.as_str()));
                 if found.is_none() {
                     errors.push(FieldError::new(at("personal_id"), FieldCode::UnknownWorker));
                 }
@@ -170,9 +172,10 @@ pub fn declare(
                 FieldCode::SalaryBelowMinimumWage,
             ));
         }
-        let Some((person_id, si_code, _, full_name)) = person else {
+        let Some(person) = person else {
             continue;
         };
+        let person_id = &person.id;
         if lines.iter().any(|(id, _)| id == person_id) {
             errors.push(FieldError::new(
                 format!("workers[{i}]"),
@@ -184,8 +187,8 @@ pub fn declare(
         lines.push((
             person_id.clone(),
             DeclaredWorker {
-                si_code: si_code.clone(),
-                full_name: full_name.clone(),
+                si_code: person.si_code.clone(),
+                full_name: person.full_name.clone(),
                 salary: worker.salary,
                 employee_share: funds.employee(),
                 employer_share: funds.employer(),

@@ -80,24 +80,29 @@ pub fn insert_months(conn: &mut DbConn, rows: &[NewMonth<'_>]) -> QueryResult<()
     Ok(())
 }
 
-/// (id, SI code, personal ID, full name) of the people named by any of the codes or IDs.
+/// A person a declaration names.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = people)]
+pub struct Named {
+    pub id: String,
+    pub si_code: String,
+    pub personal_id: Option<String>,
+    pub full_name: String,
+}
+
+/// The people named by any of the SI codes or personal IDs.
 pub fn people_named(
     conn: &mut DbConn,
     si_codes: &[&str],
     personal_ids: &[&str],
-) -> QueryResult<Vec<(String, String, Option<String>, String)>> {
+) -> QueryResult<Vec<Named>> {
     people::table
         .filter(
             people::si_code
                 .eq_any(si_codes)
                 .or(people::personal_id.eq_any(personal_ids)),
         )
-        .select((
-            people::id,
-            people::si_code,
-            people::personal_id,
-            people::full_name,
-        ))
+        .select(Named::as_select())
         .load(conn)
 }
 

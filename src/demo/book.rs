@@ -54,19 +54,68 @@ struct DemoEmployer {
 
 /// Fictional companies.
 const EMPLOYERS: [DemoEmployer; 6] = [
-    DemoEmployer { unit_code: "TA1234A", tax_code: "0301234567", name: "Công ty TNHH Phần mềm Sông Hồng (demo)", province: "01", region: 1, stopped_paying: None },
-    DemoEmployer { unit_code: "YN0456B", tax_code: "0309876543", name: "Công ty CP May mặc Sài Gòn Xanh (demo)", province: "79", region: 1, stopped_paying: Some("2026-08") },
-    DemoEmployer { unit_code: "DA0789C", tax_code: "0401112223", name: "Công ty TNHH Thủy sản Biển Đông (demo)", province: "48", region: 2, stopped_paying: None },
-    DemoEmployer { unit_code: "CT0321D", tax_code: "1801234561", name: "Hợp tác xã Nông nghiệp Cửu Long (demo)", province: "92", region: 3, stopped_paying: None },
-    DemoEmployer { unit_code: "HP0654E", tax_code: "0201239876", name: "Công ty CP Cơ khí Cảng Hải Phòng (demo)", province: "31", region: 1, stopped_paying: None },
-    DemoEmployer { unit_code: "NA0987F", tax_code: "2901234567", name: "Công ty TNHH Gỗ Nghệ An (demo)", province: "40", region: 4, stopped_paying: None },
+    DemoEmployer {
+        unit_code: "TA1234A",
+        tax_code: "0301234567",
+        name: "Công ty TNHH Phần mềm Sông Hồng (demo)",
+        province: "01",
+        region: 1,
+        stopped_paying: None,
+    },
+    DemoEmployer {
+        unit_code: "YN0456B",
+        tax_code: "0309876543",
+        name: "Công ty CP May mặc Sài Gòn Xanh (demo)",
+        province: "79",
+        region: 1,
+        stopped_paying: Some("2026-08"),
+    },
+    DemoEmployer {
+        unit_code: "DA0789C",
+        tax_code: "0401112223",
+        name: "Công ty TNHH Thủy sản Biển Đông (demo)",
+        province: "48",
+        region: 2,
+        stopped_paying: None,
+    },
+    DemoEmployer {
+        unit_code: "CT0321D",
+        tax_code: "1801234561",
+        name: "Hợp tác xã Nông nghiệp Cửu Long (demo)",
+        province: "92",
+        region: 3,
+        stopped_paying: None,
+    },
+    DemoEmployer {
+        unit_code: "HP0654E",
+        tax_code: "0201239876",
+        name: "Công ty CP Cơ khí Cảng Hải Phòng (demo)",
+        province: "31",
+        region: 1,
+        stopped_paying: None,
+    },
+    DemoEmployer {
+        unit_code: "NA0987F",
+        tax_code: "2901234567",
+        name: "Công ty TNHH Gỗ Nghệ An (demo)",
+        province: "40",
+        region: 4,
+        stopped_paying: None,
+    },
 ];
 
-const FAMILY: [&str; 14] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
+const FAMILY: [&str; 14] = [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô",
+];
 const MIDDLE_M: [&str; 5] = ["Văn", "Hữu", "Đức", "Minh", "Quốc"];
 const MIDDLE_F: [&str; 5] = ["Thị", "Ngọc", "Thu", "Thanh", "Mai"];
-const GIVEN_M: [&str; 12] = ["Bình", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phúc", "Quang", "Sơn", "Tuấn"];
-const GIVEN_F: [&str; 12] = ["Anh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Ngân", "Thảo", "Trang"];
+const GIVEN_M: [&str; 12] = [
+    "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phúc", "Quang", "Sơn", "Tuấn",
+];
+const GIVEN_F: [&str; 12] = [
+    "Anh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Ngân", "Thảo", "Trang",
+];
 const BIRTH_PROVINCES: [&str; 8] = ["001", "079", "031", "048", "092", "038", "040", "046"];
 
 /// A small deterministic generator (xorshift), so the demo is the same every time.
@@ -92,9 +141,18 @@ impl Dice {
 /// One stretch of a person's working life.
 #[derive(Clone, Copy)]
 enum Stretch {
-    Employed { employer: usize, months: u32, salary: i64 },
-    Voluntary { months: u32, income: i64 },
-    Gap { months: u32 },
+    Employed {
+        employer: usize,
+        months: u32,
+        salary: i64,
+    },
+    Voluntary {
+        months: u32,
+        income: i64,
+    },
+    Gap {
+        months: u32,
+    },
 }
 
 struct DemoPerson {
@@ -121,12 +179,27 @@ fn demo_citizen(last: Month) -> DemoPerson {
         male: true,
         start,
         stretches: vec![
-            Stretch::Employed { employer: 4, months: 53, salary: 6_500_000 },
+            Stretch::Employed {
+                employer: 4,
+                months: 53,
+                salary: 6_500_000,
+            },
             Stretch::Gap { months: 3 },
-            Stretch::Employed { employer: 0, months: 53, salary: 12_000_000 },
+            Stretch::Employed {
+                employer: 0,
+                months: 53,
+                salary: 12_000_000,
+            },
             Stretch::Gap { months: 3 },
-            Stretch::Voluntary { months: 12, income: 3_000_000 },
-            Stretch::Employed { employer: 1, months: to_last.saturating_sub(fixed).max(1), salary: 15_000_000 },
+            Stretch::Voluntary {
+                months: 12,
+                income: 3_000_000,
+            },
+            Stretch::Employed {
+                employer: 1,
+                months: to_last.saturating_sub(fixed).max(1),
+                salary: 15_000_000,
+            },
         ],
     }
 }
@@ -138,11 +211,23 @@ fn generated_person(i: u64, last: Month) -> DemoPerson {
     let age_at_start = 18 + dice.below(8) as i32;
     let start = last.minus(years * 12 - 1);
     let birth_year = start.first_day().year() - age_at_start;
-    let birth_date =
-        NaiveDate::from_ymd_opt(birth_year, 1 + dice.below(12) as u32, 1 + dice.below(28) as u32)
-            .unwrap_or_default();
-    let (middle, given) = if male { (&MIDDLE_M[..], &GIVEN_M[..]) } else { (&MIDDLE_F[..], &GIVEN_F[..]) };
-    let full_name = format!("{} {} {}", dice.pick(&FAMILY), dice.pick(middle), dice.pick(given));
+    let birth_date = NaiveDate::from_ymd_opt(
+        birth_year,
+        1 + dice.below(12) as u32,
+        1 + dice.below(28) as u32,
+    )
+    .unwrap_or_default();
+    let (middle, given) = if male {
+        (&MIDDLE_M[..], &GIVEN_M[..])
+    } else {
+        (&MIDDLE_F[..], &GIVEN_F[..])
+    };
+    let full_name = format!(
+        "{} {} {}",
+        dice.pick(&FAMILY),
+        dice.pick(middle),
+        dice.pick(given)
+    );
     let century = (birth_year / 100 - 19) * 2 + i32::from(!male);
     let personal_id = format!(
         "{}{}{:02}{:06}",
@@ -160,15 +245,30 @@ fn generated_person(i: u64, last: Month) -> DemoPerson {
         left -= months;
         match dice.below(10) {
             0 => stretches.push(Stretch::Gap { months }),
-            1 => stretches.push(Stretch::Voluntary { months, income: 1_500_000 + dice.below(10) as i64 * 500_000 }),
+            1 => stretches.push(Stretch::Voluntary {
+                months,
+                income: 1_500_000 + dice.below(10) as i64 * 500_000,
+            }),
             _ => {
                 let employer = dice.below(EMPLOYERS.len() as u64) as usize;
-                stretches.push(Stretch::Employed { employer, months, salary });
+                stretches.push(Stretch::Employed {
+                    employer,
+                    months,
+                    salary,
+                });
                 salary += dice.below(8) as i64 * 1_000_000;
             }
         }
     }
-    DemoPerson { si_code, personal_id, full_name, birth_date, male, start, stretches }
+    DemoPerson {
+        si_code,
+        personal_id,
+        full_name,
+        birth_date,
+        male,
+        start,
+        stretches,
+    }
 }
 
 /// The figures for a month; months before the earliest loaded parameters use the earliest
@@ -190,7 +290,10 @@ pub fn seed(conn: &mut DbConn, now: Timestamp) -> Result<(), AppError> {
     let today = now.date();
     let last = Month::of(today).minus(1);
     let policy = Policy::load(conn)?;
-    let employer_ids: Vec<String> = EMPLOYERS.iter().map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let employer_ids: Vec<String> = EMPLOYERS
+        .iter()
+        .map(|_| uuid::Uuid::now_v7().to_string())
+        .collect();
     for (e, id) in EMPLOYERS.iter().zip(&employer_ids) {
         diesel::insert_into(employers::table)
             .values((
@@ -228,7 +331,9 @@ pub fn seed(conn: &mut DbConn, now: Timestamp) -> Result<(), AppError> {
         let mut month = person.start;
         for stretch in &person.stretches {
             let months = match *stretch {
-                Stretch::Employed { months, .. } | Stretch::Voluntary { months, .. } | Stretch::Gap { months } => months,
+                Stretch::Employed { months, .. }
+                | Stretch::Voluntary { months, .. }
+                | Stretch::Gap { months } => months,
             };
             if let Stretch::Employed { employer, .. } = *stretch {
                 diesel::insert_into(employment_periods::table)
@@ -249,24 +354,45 @@ pub fn seed(conn: &mut DbConn, now: Timestamp) -> Result<(), AppError> {
                 let at = policy_for(&policy, m)?;
                 match *stretch {
                     Stretch::Gap { .. } => {}
-                    Stretch::Employed { employer, salary, .. } => {
+                    Stretch::Employed {
+                        employer, salary, ..
+                    } => {
                         let region = Region::new(EMPLOYERS[employer].region)
                             .ok_or_else(|| anyhow::anyhow!("demo employer region"))?;
                         // Raises keep the salary above the regional minimum wage of the month.
                         let salary = salary.max(at.minimum_wage(region));
                         let funds = rules::compulsory(salary, region, &at);
-                        let stopped = EMPLOYERS[employer].stopped_paying.and_then(Month::parse).is_some_and(|s| m >= s);
+                        let stopped = EMPLOYERS[employer]
+                            .stopped_paying
+                            .and_then(Month::parse)
+                            .is_some_and(|s| m >= s);
                         let paid_on = Some(payment_day(m)).filter(|d| !stopped && *d <= today);
-                        let mut row = NewMonth::compulsory(&person_id, &employer_ids[employer], None, m, salary, &funds);
+                        let mut row = NewMonth::compulsory(
+                            &person_id,
+                            &employer_ids[employer],
+                            None,
+                            m,
+                            salary,
+                            &funds,
+                        );
                         row.paid_on = paid_on;
                         let entry = accounts.entry((employer, m)).or_insert((0, paid_on));
                         entry.0 += funds.total();
-                        book.push(BookMonth { month: m, employer: None, salary_basis: salary, funds, state_support: 0, due_date: row.due_date, paid_on });
+                        book.push(BookMonth {
+                            month: m,
+                            employer: None,
+                            salary_basis: salary,
+                            funds,
+                            state_support: 0,
+                            due_date: row.due_date,
+                            paid_on,
+                        });
                         rows.push(row);
                     }
                     Stretch::Voluntary { income, .. } => {
                         let gross = rules::share(income, 2_200);
-                        let paid_on = Some(m.first_day() + Duration::days(4)).filter(|d| *d <= today);
+                        let paid_on =
+                            Some(m.first_day() + Duration::days(4)).filter(|d| *d <= today);
                         rows.push(NewMonth {
                             id: uuid::Uuid::now_v7().to_string(),
                             person_id: &person_id,
@@ -313,7 +439,8 @@ pub fn seed(conn: &mut DbConn, now: Timestamp) -> Result<(), AppError> {
                     employer_payments::employer_id.eq(&employer_ids[*employer]),
                     employer_payments::amount.eq(due),
                     employer_payments::paid_on.eq(day),
-                    employer_payments::reference.eq(format!("DEMO-{}-{month}", EMPLOYERS[*employer].unit_code)),
+                    employer_payments::reference
+                        .eq(format!("DEMO-{}-{month}", EMPLOYERS[*employer].unit_code)),
                     employer_payments::created_at.eq(now),
                 ))
                 .execute(conn)?;
@@ -321,10 +448,23 @@ pub fn seed(conn: &mut DbConn, now: Timestamp) -> Result<(), AppError> {
     }
     let [clinic, payroll] = &CLIENTS;
     for (client, name, scopes, binding) in [
-        (clinic, "Phòng khám Đa khoa An Sinh (demo)", vec![Scope::CardsVerify], Binding::Facility("79071".into())),
-        (payroll, "Phần mềm lương Sông Hồng (demo)", vec![Scope::DeclarationsWrite], Binding::Employer(EMPLOYERS[0].unit_code.into())),
+        (
+            clinic,
+            "Phòng khám Đa khoa An Sinh (demo)",
+            vec![Scope::CardsVerify],
+            Binding::Facility("79071".into()),
+        ),
+        (
+            payroll,
+            "Phần mềm lương Sông Hồng (demo)",
+            vec![Scope::DeclarationsWrite],
+            Binding::Employer(EMPLOYERS[0].unit_code.into()),
+        ),
     ] {
-        let fixed = Credentials { client_id: client.client_id.into(), client_secret: client.client_secret.into() };
+        let fixed = Credentials {
+            client_id: client.client_id.into(),
+            client_secret: client.client_secret.into(),
+        };
         api_clients::create(conn, name, &scopes, &binding, now, Some(fixed))?;
     }
     Ok(())

@@ -65,7 +65,10 @@ pub fn seed(db: &Db, people_count: u32, years: u32, now: Timestamp) -> anyhow::R
     let mut conn = db.connection()?;
     let conn: &mut DbConn = &mut conn;
     let policy = Policy::load(conn)?;
-    let mut figures = Figures { policy: &policy, by_month: HashMap::new() };
+    let mut figures = Figures {
+        policy: &policy,
+        by_month: HashMap::new(),
+    };
     let employer_ids = ensure_employers(conn, now)?;
     let offset: i64 = people::table.count().get_result(conn)?;
     let last = Month::of(now.date()).minus(1);
@@ -75,15 +78,27 @@ pub fn seed(db: &Db, people_count: u32, years: u32, now: Timestamp) -> anyhow::R
         let batch = CHUNK.min(people_count - done);
         months_written += conn.transaction(|conn| {
             let first = offset as u64 + u64::from(done);
-            write_people(conn, &mut figures, &employer_ids, first, batch, years, last, now)
+            write_people(
+                conn,
+                &mut figures,
+                &employer_ids,
+                first,
+                batch,
+                years,
+                last,
+                now,
+            )
         })?;
         done += batch;
-        if done % 10_000 == 0 || done == people_count {
-            eprintln!("seed-scale: {done}/{people_count} people, {months_written} months, {:.0} s", started.elapsed().as_secs_f64());
+        if done.is_multiple_of(10_000) || done == people_count {
+            eprintln!(
+                "seed-scale: {done}/{people_count} people, {months_written} months, {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
         }
     }
-    let bench =
-        conn.transaction(|conn| ensure_bench_account(conn, &mut figures, &employer_ids, last, now))?;
+    let bench = conn
+        .transaction(|conn| ensure_bench_account(conn, &mut figures, &employer_ids, last, now))?;
     if let DbConn::Postgres(pg) = conn {
         // Fresh statistics, so the planner uses the per-person indexes at once.
         diesel::sql_query("ANALYZE").execute(pg)?;
@@ -91,7 +106,11 @@ pub fn seed(db: &Db, people_count: u32, years: u32, now: Timestamp) -> anyhow::R
     Ok(format!(
         "seeded {people_count} people × {years} years = {months_written} contribution months in {:.1} s{}",
         started.elapsed().as_secs_f64(),
-        if bench { format!("; benchmark login {BENCH_LOGIN} (30 years)") } else { String::new() }
+        if bench {
+            format!("; benchmark login {BENCH_LOGIN} (30 years)")
+        } else {
+            String::new()
+        }
     ))
 }
 
@@ -143,7 +162,9 @@ impl Figures<'_> {
             let at = self.policy.at(month.first_day().max(floor))?;
             self.by_month.insert(month, at);
         }
-        self.by_month.get(&month).ok_or_else(|| anyhow::anyhow!("figures of {month}"))
+        self.by_month
+            .get(&month)
+            .ok_or_else(|| anyhow::anyhow!("figures of {month}"))
     }
 }
 
@@ -176,10 +197,13 @@ fn copy_months(pg: &mut diesel::PgConnection, months: &[NewMonth<'_>]) -> anyhow
         );
     }
     diesel::copy_from(contribution_months::table)
-        .from_raw_data(contribution_months::table, |out: &mut dyn std::io::Write| {
-            out.write_all(text.as_bytes())
-                .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
-        })
+        .from_raw_data(
+            contribution_months::table,
+            |out: &mut dyn std::io::Write| {
+                out.write_all(text.as_bytes())
+                    .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
+            },
+        )
         .execute(pg)?;
     Ok(())
 }
@@ -237,8 +261,12 @@ fn write_people(
                 si_code: format!("8{n:09}"),
                 personal_id: Some(format!("8{n:011}")),
                 full_name: format!("Synthetic Person {n}"),
-                birth_date: NaiveDate::from_ymd_opt(1960 + dice.below(40) as i32, 1 + dice.below(12) as u32, 1 + dice.below(28) as u32)
-                    .unwrap_or_default(),
+                birth_date: NaiveDate::from_ymd_opt(
+                    1960 + dice.below(40) as i32,
+                    1 + dice.below(12) as u32,
+                    1 + dice.below(28) as u32,
+                )
+                .unwrap_or_default(),
                 sex: if dice.below(2) == 0 { "male" } else { "female" },
                 created_at: now,
             }
@@ -247,26 +275,46 @@ fn write_people(
     let mut months = Vec::with_capacity(count as usize * years as usize * 12);
     let from = last.minus(years * 12 - 1);
     for p in &persons {
-        let mut dice = Dice::new(p.si_code.len() as u64 + p.birth_date.to_string().len() as u64 + months.len() as u64);
-        months_for(&p.id, &mut dice, employers, figures, from, last, &mut months)?;
+        let mut dice = Dice::new(
+            p.si_code.len() as u64 + p.birth_date.to_string().len() as u64 + months.len() as u64,
+        );
+        months_for(
+            &p.id,
+            &mut dice,
+            employers,
+            figures,
+            from,
+            last,
+            &mut months,
+        )?;
     }
     let cards: Vec<NewCard> = persons.iter().map(|p| card_for(p, now)).collect();
     let written = months.len() as u64;
     match conn {
         DbConn::Postgres(pg) => {
-            diesel::insert_into(people::table).values(&persons).execute(pg)?;
+            diesel::insert_into(people::table)
+                .values(&persons)
+                .execute(pg)?;
             copy_months(pg, &months)?;
-            diesel::insert_into(health_cards::table).values(&cards).execute(pg)?;
+            diesel::insert_into(health_cards::table)
+                .values(&cards)
+                .execute(pg)?;
         }
         DbConn::Sqlite(lite) => {
             for chunk in persons.chunks(500) {
-                diesel::insert_into(people::table).values(chunk).execute(lite)?;
+                diesel::insert_into(people::table)
+                    .values(chunk)
+                    .execute(lite)?;
             }
             for chunk in months.chunks(500) {
-                diesel::insert_into(contribution_months::table).values(chunk).execute(lite)?;
+                diesel::insert_into(contribution_months::table)
+                    .values(chunk)
+                    .execute(lite)?;
             }
             for chunk in cards.chunks(500) {
-                diesel::insert_into(health_cards::table).values(chunk).execute(lite)?;
+                diesel::insert_into(health_cards::table)
+                    .values(chunk)
+                    .execute(lite)?;
             }
         }
     }
@@ -298,7 +346,10 @@ fn ensure_bench_account(
     last: Month,
     now: Timestamp,
 ) -> anyhow::Result<bool> {
-    let exists: i64 = accounts::table.filter(accounts::email.eq(BENCH_LOGIN)).count().get_result(conn)?;
+    let exists: i64 = accounts::table
+        .filter(accounts::email.eq(BENCH_LOGIN))
+        .count()
+        .get_result(conn)?;
     if exists > 0 {
         return Ok(false);
     }
@@ -311,11 +362,23 @@ fn ensure_bench_account(
         sex: "male",
         created_at: now,
     };
-    diesel::insert_into(people::table).values(&person).execute(conn)?;
+    diesel::insert_into(people::table)
+        .values(&person)
+        .execute(conn)?;
     let mut months = Vec::new();
-    months_for(&person.id, &mut Dice::new(42), employers, figures, last.minus(359), last, &mut months)?;
+    months_for(
+        &person.id,
+        &mut Dice::new(42),
+        employers,
+        figures,
+        last.minus(359),
+        last,
+        &mut months,
+    )?;
     crate::declarations::store::insert_months(conn, &months)?;
-    diesel::insert_into(health_cards::table).values(&card_for(&person, now)).execute(conn)?;
+    diesel::insert_into(health_cards::table)
+        .values(&card_for(&person, now))
+        .execute(conn)?;
     let [citizen, _] = &super::LOGINS;
     insert_account(
         conn,

@@ -415,15 +415,13 @@ pub async fn access_log(
             };
             Ok(store::checks_of(conn, &person.id, 200)?
                 .into_iter()
-                .map(
-                    |(checked_at, checked_by, facility_code, method, outcome)| AccessEntry {
-                        checked_at,
-                        checked_by,
-                        facility_code,
-                        method,
-                        outcome,
-                    },
-                )
+                .map(|row| AccessEntry {
+                    checked_at: row.checked_at,
+                    checked_by: row.checked_by,
+                    facility_code: row.facility_code,
+                    method: row.method,
+                    outcome: row.outcome,
+                })
                 .collect())
         })
         .await

@@ -64,12 +64,18 @@ impl AccessLogPage {
     }
 
     fn method(&self, entry: &AccessEntry) -> &str {
-        self.ctx.t(if entry.method == "qr" { "access.method.qr" } else { "access.method.number" })
+        self.ctx.t(if entry.method == "qr" {
+            "access.method.qr"
+        } else {
+            "access.method.number"
+        })
     }
 
     fn when(&self, entry: &AccessEntry) -> String {
         // Shown in Vietnam's time (UTC+7, no daylight saving).
-        (entry.checked_at + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M").to_string()
+        (entry.checked_at + chrono::Duration::hours(7))
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
     }
 }
 

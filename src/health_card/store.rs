@@ -80,16 +80,22 @@ pub fn record_check(
     Ok(())
 }
 
-/// Checks of the person's card, newest first: (when, by whom, facility, method, outcome).
-pub fn checks_of(
-    conn: &mut DbConn,
-    person_id: &str,
-    limit: i64,
-) -> QueryResult<Vec<(Timestamp, String, Option<String>, String, String)>> {
+/// One check as the holder sees it.
+#[derive(Debug, Queryable)]
+pub struct CheckRow {
+    pub checked_at: Timestamp,
+    pub checked_by: String,
+    pub facility_code: Option<String>,
+    pub method: String,
+    pub outcome: String,
+}
+
+/// Checks of the person's card, newest first.
+pub fn checks_of(conn: &mut DbConn, person_id: &str, limit: i64) -> QueryResult<Vec<CheckRow>> {
     card_checks::table
         .inner_join(api_clients::table)
         .filter(card_checks::person_id.eq(person_id))
-        .order(card_checks::checked_at.desc())
+        .order((card_checks::checked_at.desc(), card_checks::id.desc()))
         .limit(limit)
         .select((
             card_checks::checked_at,

@@ -243,12 +243,7 @@ pub fn csv(book: &Book, today: NaiveDate, headers: &[&str; 12]) -> String {
                 .unwrap_or_default(),
             m.paid_on.map(|d| d.to_string()).unwrap_or_default(),
         ];
-        out.push_str(
-            &row.iter()
-                .map(|v| csv_field(v))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        out.push_str(&row.iter().map(csv_field).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
     out

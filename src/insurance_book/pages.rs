@@ -74,7 +74,12 @@ async fn book_page(
 ) -> Result<HttpResponse, AppError> {
     let today = state.clock.now().date();
     let Some(book) = load(&state, me.account.personal_id).await? else {
-        return ok(&BookPage { ctx, summary: None, timeline: String::new(), recent: Vec::new() });
+        return ok(&BookPage {
+            ctx,
+            summary: None,
+            timeline: String::new(),
+            recent: Vec::new(),
+        });
     };
     let labels = timeline::Labels {
         title: ctx.t("book.timeline.title"),
@@ -88,7 +93,12 @@ async fn book_page(
         .take(12)
         .map(|m| ContributionMonth::of(m, today))
         .collect();
-    ok(&BookPage { summary: Some(super::summary(&book, today)), timeline, recent, ctx })
+    ok(&BookPage {
+        summary: Some(super::summary(&book, today)),
+        timeline,
+        recent,
+        ctx,
+    })
 }
 
 #[get("/account/book.csv")]
@@ -98,7 +108,9 @@ async fn book_csv(
     CitizenSession(me): CitizenSession,
 ) -> Result<HttpResponse, AppError> {
     let today = state.clock.now().date();
-    let book = load(&state, me.account.personal_id).await?.ok_or(AppError::NotFound)?;
+    let book = load(&state, me.account.personal_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let t = |key| ctx.t(key);
     let headers = [
         t("csv.month"),
@@ -119,7 +131,10 @@ async fn book_csv(
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"so-bhxh-{}-{today}.csv\"", book.person.si_code),
+            format!(
+                "attachment; filename=\"so-bhxh-{}-{today}.csv\"",
+                book.person.si_code
+            ),
         ))
         .body(body))
 }
@@ -149,7 +164,9 @@ async fn statement(
     CitizenSession(me): CitizenSession,
 ) -> Result<HttpResponse, AppError> {
     let today = state.clock.now().date();
-    let book = load(&state, me.account.personal_id).await?.ok_or(AppError::NotFound)?;
+    let book = load(&state, me.account.personal_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     ok(&StatementPage {
         summary: super::summary(&book, today),
         birth_date: book.person.birth_date,

@@ -49,7 +49,9 @@ pub fn svg(months: &[BookMonth], today: NaiveDate, labels: &Labels<'_>) -> Strin
             y + CELL - 2
         ));
         for month in 1..=12u32 {
-            let Some(day) = NaiveDate::from_ymd_opt(year, month, 1) else { continue };
+            let Some(day) = NaiveDate::from_ymd_opt(year, month, 1) else {
+                continue;
+            };
             let m = Month::of(day);
             let cell = if m > this_month {
                 Cell::Future
@@ -64,7 +66,11 @@ pub fn svg(months: &[BookMonth], today: NaiveDate, labels: &Labels<'_>) -> Strin
                 Cell::Gap => "#eef0f2",
                 Cell::Future => "none",
             };
-            let stroke = if cell == Cell::Future { r##" stroke="#d0d5da""## } else { "" };
+            let stroke = if cell == Cell::Future {
+                r##" stroke="#d0d5da""##
+            } else {
+                ""
+            };
             out.push_str(&format!(
                 r#"<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{fill}"{stroke}/>"#
             ));
@@ -94,5 +100,8 @@ fn cell_of(months: &[BookMonth], month: Month, today: NaiveDate) -> Cell {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

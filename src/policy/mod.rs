@@ -99,8 +99,7 @@ impl Policy {
     pub fn row(&self, name: &'static str, date: NaiveDate) -> Result<&Parameter, NotInForce> {
         self.rows
             .iter()
-            .filter(|row| row.name == name && row.effective_from <= date)
-            .next_back()
+            .rfind(|row| row.name == name && row.effective_from <= date)
             .ok_or(NotInForce { name, date })
     }
 

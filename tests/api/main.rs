@@ -10,6 +10,7 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod book;
 mod email;
 mod openapi;
 mod operations;

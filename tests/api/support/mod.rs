@@ -246,6 +246,44 @@ impl TestApp {
         .await
     }
 
+    /// Runs `change` against the app's database as one transaction.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        change: impl FnOnce(&mut ansinh::db::DbConn) -> anyhow::Result<T> + Send + 'static,
+    ) -> T {
+        self.state
+            .db
+            .write(move |conn| Ok(change(conn)?))
+            .await
+            .expect("test write")
+    }
+
+    /// POSTs JSON with a bearer token and extra headers.
+    pub async fn post_json_with(
+        &self,
+        path: &str,
+        token: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> Reply {
+        let mut request = self.client().post(self.url(path)).bearer_auth(token);
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        Reply::read(request.send_json(body).await.expect("request sent")).await
+    }
+
+    /// POSTs a URL-encoded form (the OAuth2 token endpoint).
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let response = self
+            .client()
+            .post(self.url(path))
+            .send_form(&form)
+            .await
+            .expect("request sent");
+        Reply::read(response).await
+    }
+
     /// Runs a query against the app's database.
     pub async fn query<T: Send + 'static>(
         &self,
