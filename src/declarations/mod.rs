@@ -50,14 +50,15 @@ pub struct DeclarationRequest {
     pub workers: Vec<WorkerLine>,
 }
 
-/// One worker: by SI code or personal ID (one is enough), with the month's SI salary.
+/// One worker: by SI code or personal ID (one is enough; `null` counts as absent), with the
+/// month's SI salary.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkerLine {
-    #[schema(example = "0123456789", nullable = false)]
+    #[schema(example = "0123456789")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub si_code: Option<String>,
-    #[schema(example = "001090123456", nullable = false)]
+    #[schema(example = "001090123456")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_id: Option<String>,
     /// Monthly SI salary in VND (wage + allowances + regular supplements).

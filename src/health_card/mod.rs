@@ -131,21 +131,21 @@ pub async fn card_of(
 }
 
 /// A clinic's check: card number with the holder's name and birth date, or a scanned QR.
+/// A `null` field counts as absent.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckRequest {
     /// 10-digit number or 15-character card code.
-    #[schema(example = "0123456789", nullable = false)]
+    #[schema(example = "0123456789")]
     #[serde(default)]
     pub card_number: Option<String>,
-    #[schema(example = "Nguyễn Văn An", nullable = false)]
+    #[schema(example = "Nguyễn Văn An")]
     #[serde(default)]
     pub full_name: Option<String>,
-    #[schema(example = "1990-05-17", format = Date, nullable = false)]
+    #[schema(example = "1990-05-17", format = Date)]
     #[serde(default)]
     pub birth_date: Option<String>,
     /// The scanned QR payload instead of the three fields above.
-    #[schema(nullable = false)]
     #[serde(default)]
     pub qr_payload: Option<String>,
 }

@@ -38,6 +38,7 @@ pub struct Contributions {
     params(Range),
     responses(
         (status = 200, description = "The months in the range", body = Contributions),
+        (status = 400, description = "The query could not be read (e.g. a parameter given twice)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`from` or `to` is not a month, or the range is backwards or longer than 50 years", body = Problem, content_type = "application/problem+json"),
     )

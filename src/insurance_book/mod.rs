@@ -52,7 +52,7 @@ impl Range {
     pub fn parse(&self) -> Result<(Option<Month>, Option<Month>), AppError> {
         let mut errors = Vec::new();
         let mut month = |field: &str, text: &Option<String>| match text.as_deref() {
-            None | Some("") => None,
+            None => None,
             Some(text) => {
                 let parsed = Month::parse(text);
                 if parsed.is_none() {
