@@ -68,9 +68,9 @@ fn check_your_email(lang: Lang, key: &str) -> HttpResponse {
 /// already has an account (the owner is emailed instead), so the answer reveals nothing.
 #[utoipa::path(
     tag = "accounts",
-    request_body = RegisterRequest,
+    request_body(content = RegisterRequest, example = json!({"personal_id": "001090123456", "full_name": "Nguyễn Văn An", "birth_date": "1990-05-17", "email": "an.nguyen@example.vn", "phone": "0912345678", "password": "mây trắng trên đồi cao", "locale": "vi"})),
     responses(
-        (status = 202, description = "A verification email is on its way", body = Accepted),
+        (status = 202, description = "A verification email is on its way", body = Accepted, example = json!({"status": "check_your_email", "message": "Chúng tôi đã gửi thư xác nhận đến địa chỉ email của bạn."})),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
@@ -114,9 +114,9 @@ pub struct Done {
 /// Confirm an email address with the token from the verification email.
 #[utoipa::path(
     tag = "accounts",
-    request_body = TokenRequest,
+    request_body(content = TokenRequest, example = json!({"token": "d1Xk2s9Q0bJpR7uN4vW8yZ3aC6eF5hG1iK0lM2nO4pQ"})),
     responses(
-        (status = 200, description = "The address is verified", body = Done),
+        (status = 200, description = "The address is verified", body = Done, example = json!({"status": "verified"})),
         (status = 400, description = "Unknown, used or expired token (`invalid_token`), or a malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A required field is missing", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
@@ -149,9 +149,9 @@ pub struct LoginRequest {
 /// Log in and receive an access token and a refresh token.
 #[utoipa::path(
     tag = "accounts",
-    request_body = LoginRequest,
+    request_body(content = LoginRequest, example = json!({"login": "an.nguyen@example.vn", "password": "mây trắng trên đồi cao"})),
     responses(
-        (status = 200, description = "Logged in", body = TokenPair),
+        (status = 200, description = "Logged in", body = TokenPair, example = json!({"access_token": "tq2Yk3bq4XbF3Ue3m3sQ3Kf6mXh1e8oNbXx7b2qA9fE", "token_type": "Bearer", "expires_in": 900, "refresh_token": "Qm9hVmN3b3Jk4r8s2mLx7ZpR1yT5uV0wE3qK6jH9gF2"})),
         (status = 401, description = "Wrong login or password (the same answer for unknown accounts)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Email address not verified yet, or a staff code is needed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
@@ -194,9 +194,9 @@ pub struct RefreshRequest {
 /// the session it belongs to.
 #[utoipa::path(
     tag = "accounts",
-    request_body = RefreshRequest,
+    request_body(content = RefreshRequest, example = json!({"refresh_token": "Qm9hVmN3b3Jk4r8s2mLx7ZpR1yT5uV0wE3qK6jH9gF2"})),
     responses(
-        (status = 200, description = "A new token pair", body = TokenPair),
+        (status = 200, description = "A new token pair", body = TokenPair, example = json!({"access_token": "tq2Yk3bq4XbF3Ue3m3sQ3Kf6mXh1e8oNbXx7b2qA9fE", "token_type": "Bearer", "expires_in": 900, "refresh_token": "Qm9hVmN3b3Jk4r8s2mLx7ZpR1yT5uV0wE3qK6jH9gF2"})),
         (status = 400, description = "Unknown, used, revoked or expired refresh token (`invalid_token`), or a malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A required field is missing", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
@@ -238,9 +238,9 @@ pub struct PasswordResetRequest {
 /// Ask for a password-reset link. Answers 202 whether or not the address has an account.
 #[utoipa::path(
     tag = "accounts",
-    request_body = PasswordResetRequest,
+    request_body(content = PasswordResetRequest, example = json!({"email": "an.nguyen@example.vn"})),
     responses(
-        (status = 202, description = "If the address has an account, a link is on its way", body = Accepted),
+        (status = 202, description = "If the address has an account, a link is on its way", body = Accepted, example = json!({"status": "check_your_email", "message": "Nếu địa chỉ này có tài khoản, chúng tôi đã gửi đường dẫn đặt lại mật khẩu."})),
         (status = 422, description = "The address is malformed or a field is missing", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Malformed body: not JSON, a field of the wrong type, or an unknown field", body = Problem, content_type = "application/problem+json"),
@@ -273,9 +273,9 @@ pub struct PasswordResetConfirm {
 /// the account ends.
 #[utoipa::path(
     tag = "accounts",
-    request_body = PasswordResetConfirm,
+    request_body(content = PasswordResetConfirm, example = json!({"token": "d1Xk2s9Q0bJpR7uN4vW8yZ3aC6eF5hG1iK0lM2nO4pQ", "new_password": "gió mùa đông bắc về"})),
     responses(
-        (status = 200, description = "Password changed", body = Done),
+        (status = 200, description = "Password changed", body = Done, example = json!({"status": "password_changed"})),
         (status = 400, description = "Unknown, used or expired token (`invalid_token`), or a malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The new password is not acceptable, or a field is missing", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
@@ -322,7 +322,7 @@ pub struct Me {
     tag = "accounts",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The account behind the access token", body = Me),
+        (status = 200, description = "The account behind the access token", body = Me, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "kind": "citizen", "full_name": "Nguyễn Văn An", "email": "an.nguyen@example.vn", "email_verified": true, "personal_id": "••••••••3456", "birth_date": "1990-05-17", "phone": "0912345678", "locale": "vi"})),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]

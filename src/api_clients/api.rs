@@ -124,9 +124,9 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 /// hour; request a new one when it expires.
 #[utoipa::path(
     tag = "api clients",
-    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded", example = json!({"grant_type": "client_credentials", "client_id": "demo-clinic", "client_secret": "demo-clinic-secret-khong-dung-that-2026", "scope": "cards:verify"})),
     responses(
-        (status = 200, description = "A bearer token", body = TokenResponse),
+        (status = 200, description = "A bearer token", body = TokenResponse, example = json!({"access_token": "KOICDJCWjp6DjuyKTohrbzZwweiLBdS1368D9ERhytc", "token_type": "Bearer", "expires_in": 3600, "scope": "cards:verify"})),
         (status = 400, description = "`invalid_request`, `unsupported_grant_type` or `invalid_scope`", body = OAuthError),
         (status = 401, description = "`invalid_client`", body = OAuthError),
         (status = 429, description = "Too many requests from this address", body = crate::error::Problem, content_type = "application/problem+json"),

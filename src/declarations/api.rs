@@ -34,9 +34,9 @@ const DECLARATION_LIMIT: usize = 2 * 1024 * 1024;
         ("unit_code" = String, Path, description = "The employer's unit code", example = "TA1234A"),
         ("Idempotency-Key" = String, Header, description = "A unique key per declaration attempt, 1–255 visible ASCII characters"),
     ),
-    request_body = DeclarationRequest,
+    request_body(content = DeclarationRequest, example = json!({"month": "2026-08", "workers": [{"si_code": "0190123456", "salary": 60000000}, {"personal_id": "079303000001", "salary": 9600000}]})),
     responses(
-        (status = 201, description = "Declared; the months are in the workers' books", body = Declaration),
+        (status = 201, description = "Declared; the months are in the workers' books", body = Declaration, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "unit_code": "TA1234A", "month": "2026-08", "version": 1, "workers": [{"si_code": "0190123456", "full_name": "Nguyễn Văn An", "salary": 60000000, "funds": {"pension_employee": 4048000, "pension_employer": 7084000, "sickness_employer": 1518000, "accident_employer": 253000, "unemployment_employee": 600000, "unemployment_employer": 600000, "health_employee": 759000, "health_employer": 1518000}, "employee_share": 5407000, "employer_share": 10973000}], "total_employee": 5407000, "total_employer": 10973000, "total_due": 16380000, "due_date": "2026-09-30"})),
         (status = 400, description = "Malformed body or missing `Idempotency-Key`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid client token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks `declarations:write`", body = Problem, content_type = "application/problem+json"),
@@ -81,9 +81,9 @@ async fn declare(
         ("unit_code" = String, Path, description = "The employer's unit code", example = "TA1234A"),
         ("Idempotency-Key" = String, Header, description = "A unique key per payment"),
     ),
-    request_body = PaymentRequest,
+    request_body(content = PaymentRequest, example = json!({"amount": 16380000, "paid_on": "2026-09-25", "reference": "UNC-2026-0925-001"})),
     responses(
-        (status = 201, description = "Recorded and allocated", body = Payment),
+        (status = 201, description = "Recorded and allocated", body = Payment, example = json!({"id": "01932c4f-0b2c-7d4e-8f90-1a2b3c4d5e6f", "amount": 16380000, "paid_on": "2026-09-25", "reference": "UNC-2026-0925-001", "allocations": [{"month": "2026-08", "amount": 16380000, "settled": true}], "credit": 0})),
         (status = 400, description = "Malformed body or missing `Idempotency-Key`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid client token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks `declarations:write`", body = Problem, content_type = "application/problem+json"),
@@ -123,7 +123,7 @@ async fn pay(
     security(("client_credentials" = ["declarations:write"])),
     params(("unit_code" = String, Path, description = "The employer's unit code", example = "TA1234A")),
     responses(
-        (status = 200, description = "Owed months, oldest first", body = Arrears),
+        (status = 200, description = "Owed months, oldest first", body = Arrears, example = json!({"unit_code": "TA1234A", "as_of": "2026-11-24", "months": [{"month": "2026-09", "due": 16380000, "paid": 0, "outstanding": 16380000, "due_date": "2026-10-31", "days_late": 24, "interest": 117936}], "total_outstanding": 16380000, "total_interest": 117936, "interest_basis": "Law 41/2024/QH15 Art. 38-41"})),
         (status = 401, description = "No valid client token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks `declarations:write`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such employer for this client", body = Problem, content_type = "application/problem+json"),

@@ -24,7 +24,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     tag = "health card",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The latest card", body = HealthCard),
+        (status = 200, description = "The latest card", body = HealthCard, example = json!({"card_code": "DN4790190123456", "number": "0190123456", "full_name": "Nguyễn Văn An", "birth_date": "1990-05-17", "object_code": "DN", "benefit_level": 4, "benefit_percent": 80, "valid_from": "2026-01-01", "valid_to": "2026-12-31", "valid": true, "primary_care_facility": {"code": "79071", "name": "Phòng khám Đa khoa An Sinh"}, "five_year_date": "2021-07-01", "qr_payload": "HC1.eyJjIjoiRE40NzkwMTkwMTIzNDU2In0.c2lnbmF0dXJl"})),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No card on record for this account", body = Problem, content_type = "application/problem+json"),
     )
@@ -48,7 +48,7 @@ struct AccessLog {
     tag = "health card",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The checks of my card", body = AccessLog),
+        (status = 200, description = "The checks of my card", body = AccessLog, example = json!({"entries": [{"checked_at": "2026-11-20T02:15:07", "checked_by": "Phòng khám Đa khoa An Sinh", "facility_code": "79071", "method": "qr", "outcome": "valid"}]})),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -73,7 +73,7 @@ struct PublicKey {
 /// The public key that verifies the QR codes on health cards, for offline checks.
 #[utoipa::path(
     tag = "health card",
-    responses((status = 200, description = "The key", body = PublicKey))
+    responses((status = 200, description = "The key", body = PublicKey, example = json!({"algorithm": "Ed25519", "key_id": "3f9a1c0b7d2e4a58", "public_key": "x7JpM3y0hV2cN5bQ8wT1kR4uL6eA9sD0fG3hJ5kL7mN", "payload_format": "HC1.<claims>.<signature> …"})))
 )]
 #[get("/health-cards/public-key")]
 async fn public_key(state: Data<AppState>) -> HttpResponse {
@@ -100,9 +100,9 @@ async fn public_key(state: Data<AppState>) -> HttpResponse {
 #[utoipa::path(
     tag = "health card",
     security(("client_credentials" = ["cards:verify"])),
-    request_body = CheckRequest,
+    request_body(content = CheckRequest, example = json!({"card_number": "0190123456", "full_name": "Nguyễn Văn An", "birth_date": "1990-05-17"})),
     responses(
-        (status = 200, description = "The outcome", body = CheckResult),
+        (status = 200, description = "The outcome", body = CheckResult, example = json!({"valid": true, "reason": "valid", "benefit_level": 4, "benefit_percent": 80, "valid_from": "2026-01-01", "valid_to": "2026-12-31", "primary_care_facility": {"code": "79071", "name": "Phòng khám Đa khoa An Sinh"}, "five_year_date": "2021-07-01"})),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid client token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks `cards:verify`", body = Problem, content_type = "application/problem+json"),

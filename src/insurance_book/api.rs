@@ -37,7 +37,7 @@ pub struct Contributions {
     security(("bearer" = [])),
     params(Range),
     responses(
-        (status = 200, description = "The months in the range", body = Contributions),
+        (status = 200, description = "The months in the range", body = Contributions, example = json!({"si_code": "0190123456", "from": "2026-08", "to": "2026-08", "months": [{"month": "2026-08", "scheme": "compulsory", "employer": {"unit_code": "TA1234A", "name": "Công ty TNHH Phần mềm Sông Hồng"}, "salary_basis": 60000000, "funds": {"pension_employee": 4048000, "pension_employer": 7084000, "sickness_employer": 1518000, "accident_employer": 253000, "unemployment_employee": 600000, "unemployment_employer": 600000, "health_employee": 759000, "health_employer": 1518000}, "employee_share": 5407000, "employer_share": 10973000, "state_support": 0, "status": "paid", "due_date": "2026-09-30", "paid_on": "2026-09-20"}]})),
         (status = 400, description = "The query could not be read (e.g. a parameter given twice)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`from` or `to` is not a month, or the range is backwards or longer than 50 years", body = Problem, content_type = "application/problem+json"),
@@ -79,7 +79,7 @@ async fn contributions(
     tag = "insurance book",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The summary", body = Summary),
+        (status = 200, description = "The summary", body = Summary, example = json!({"si_code": "0190123456", "full_name": "Nguyễn Văn An", "as_of": "2026-11-24", "periods": [{"from": "2016-11", "to": "2021-03", "months": 53, "employer": {"unit_code": "TA1234A", "name": "Công ty TNHH Phần mềm Sông Hồng"}, "scheme": "compulsory", "salary_basis": 12000000, "owed_months": 0, "pension": true, "unemployment": true, "health": true}, {"from": "2021-07", "to": "2022-06", "months": 12, "scheme": "voluntary", "salary_basis": 3000000, "owed_months": 0, "pension": true, "unemployment": false, "health": false}], "si_months": 65, "ui_months": 53, "hi_continuous_since": "2022-07", "unpaid": [{"month": "2026-09", "employer": {"unit_code": "TA1234A", "name": "Công ty TNHH Phần mềm Sông Hồng"}, "employee_share": 1575000, "employer_share": 3225000, "due_date": "2026-10-31", "days_late": 24}]})),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No insurance record matches the account's personal ID", body = Problem, content_type = "application/problem+json"),
     )

@@ -72,3 +72,57 @@ on_both_backends! {
         assert!(!docs.text.contains("https://"), "the docs page loads nothing from elsewhere");
     }
 }
+
+/// Every operation shows a worked example of what it takes and what it answers.
+#[test]
+fn every_operation_has_examples() {
+    let spec: serde_json::Value = serde_json::from_str(&committed()).unwrap();
+    let mut missing = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let bodies = operation["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten();
+            let answers = operation["responses"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(status, _)| status.starts_with('2'))
+                .flat_map(|(_, response)| response["content"].as_object().into_iter().flatten());
+            for (media, content) in bodies.chain(answers) {
+                if content["example"].is_null() {
+                    missing.push(format!("{method} {path} ({media})"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "without an example: {missing:#?}");
+}
+
+#[test]
+fn every_insurance_book_route_is_in_the_spec() {
+    let spec: serde_json::Value = serde_json::from_str(&committed()).unwrap();
+    for (path, method) in [
+        ("/api/v1/oauth/token", "post"),
+        ("/api/v1/me/contributions", "get"),
+        ("/api/v1/me/contributions/summary", "get"),
+        ("/api/v1/me/health-card", "get"),
+        ("/api/v1/me/access-log", "get"),
+        ("/api/v1/health-cards/public-key", "get"),
+        ("/api/v1/health-cards/verify", "post"),
+        ("/api/v1/employers/{unit_code}/declarations", "post"),
+        ("/api/v1/employers/{unit_code}/payments", "post"),
+        ("/api/v1/employers/{unit_code}/arrears", "get"),
+    ] {
+        assert!(
+            spec["paths"][path][method].is_object(),
+            "{method} {path} missing"
+        );
+    }
+    let schemes = &spec["components"]["securitySchemes"]["client_credentials"];
+    assert_eq!(
+        schemes["flows"]["clientCredentials"]["tokenUrl"],
+        "/api/v1/oauth/token"
+    );
+}
