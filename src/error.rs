@@ -51,6 +51,11 @@ pub enum FieldCode {
     NotPositive,
     /// The range is backwards or too long.
     InvalidRange,
+    UnknownEmployer,
+    /// An API client acts for exactly one employer or one health facility.
+    ExactlyOneBinding,
+    ScopeNeedsEmployer,
+    ScopeNeedsFacility,
 }
 
 impl FieldCode {
@@ -82,6 +87,10 @@ impl FieldCode {
             Self::SalaryBelowMinimumWage => "salary_below_minimum_wage",
             Self::NotPositive => "not_positive",
             Self::InvalidRange => "invalid_range",
+            Self::UnknownEmployer => "unknown_employer",
+            Self::ExactlyOneBinding => "exactly_one_binding",
+            Self::ScopeNeedsEmployer => "scope_needs_employer",
+            Self::ScopeNeedsFacility => "scope_needs_facility",
         }
     }
 }

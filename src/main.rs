@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use diesel::Connection;
 
 use ansinh::accounts::model::Role;
 use ansinh::app::Application;
@@ -32,6 +33,23 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI document of the JSON API.
     Openapi,
+    /// Register a third-party application (payroll software or clinic); prints its client id
+    /// and secret (shown once).
+    CreateClient {
+        #[arg(long)]
+        name: String,
+        /// Repeat for several scopes.
+        #[arg(long = "scope", value_enum, required = true)]
+        scopes: Vec<ansinh::api_clients::Scope>,
+        /// The employer it declares for (with declarations:write).
+        #[arg(long, default_value = "")]
+        employer: String,
+        /// The health facility it checks cards for (with cards:verify).
+        #[arg(long, default_value = "")]
+        facility: String,
+    },
+    /// Revoke an application's credentials and every token it holds.
+    RevokeClient { client_id: String },
     /// Add bulk synthetic people with monthly contributions, for benchmarks (additive).
     SeedScale {
         #[arg(long)]
@@ -63,6 +81,45 @@ async fn main() -> anyhow::Result<()> {
     match command {
         Command::Openapi => Ok(()),
         Command::Serve => serve(settings).await,
+        Command::CreateClient {
+            name,
+            scopes,
+            employer,
+            facility,
+        } => {
+            let url = settings.database_url.clone();
+            let created = tokio::task::spawn_blocking(move || {
+                let db = ansinh::db::Db::connect(&url, 1)?;
+                let mut conn = db.connection()?;
+                let now = Clock::system().now();
+                anyhow::Ok(conn.transaction(|conn| {
+                    ansinh::api_clients::create_checked(
+                        conn, &name, &scopes, &employer, &facility, now,
+                    )
+                }))
+            })
+            .await??
+            .map_err(|error| anyhow::anyhow!(plain(&error)))?;
+            println!("client_id:     {}", created.client_id);
+            println!("client_secret: {}", created.client_secret);
+            println!("The secret is shown only now: pass it on securely.");
+            Ok(())
+        }
+        Command::RevokeClient { client_id } => {
+            let url = settings.database_url.clone();
+            let id = client_id.clone();
+            let revoked = tokio::task::spawn_blocking(move || {
+                let db = ansinh::db::Db::connect(&url, 1)?;
+                let mut conn = db.connection()?;
+                let now = Clock::system().now();
+                anyhow::Ok(conn.transaction(|conn| ansinh::api_clients::revoke(conn, &id, now)))
+            })
+            .await??
+            .map_err(|error| anyhow::anyhow!(plain(&error)))?;
+            anyhow::ensure!(revoked, "no active client {client_id}");
+            println!("revoked {client_id}");
+            Ok(())
+        }
         Command::SeedScale { people, years } => {
             anyhow::ensure!((1..=60).contains(&years), "--years must be 1 to 60");
             let url = settings.database_url.clone();

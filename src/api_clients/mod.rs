@@ -3,6 +3,7 @@
 //! employer or one health facility; its secret is shown once and stored only as a hash.
 
 pub mod api;
+pub mod pages;
 mod store;
 
 use std::fmt;
@@ -17,7 +18,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
-use crate::error::AppError;
+use crate::error::{AppError, FieldCode, FieldError};
 use crate::secrets::{random_token, token_hash};
 
 pub use store::{ClientRecord, by_client_id, list};
@@ -100,6 +101,63 @@ pub fn create(
     });
     store::insert(conn, &credentials, name, &scope_list(scopes), binding, now)?;
     Ok(credentials)
+}
+
+/// A new client as an administrator asks for it, checked: a name, at least one scope, and the
+/// binding each scope needs (declaring needs an employer, checking cards a facility).
+pub fn create_checked(
+    conn: &mut DbConn,
+    name: &str,
+    scopes: &[Scope],
+    employer: &str,
+    facility: &str,
+    now: Timestamp,
+) -> Result<Credentials, AppError> {
+    let mut errors = Vec::new();
+    let name = name.trim();
+    if name.is_empty() {
+        errors.push(FieldError::new("name", FieldCode::Required));
+    } else if name.chars().count() > 100 {
+        errors.push(FieldError::new("name", FieldCode::TooLong));
+    }
+    if scopes.is_empty() {
+        errors.push(FieldError::new("scopes", FieldCode::Required));
+    }
+    let (employer, facility) = (employer.trim(), facility.trim());
+    let binding = match (employer.is_empty(), facility.is_empty()) {
+        (false, true) => Some(Binding::Employer(employer.to_owned())),
+        (true, false) => Some(Binding::Facility(facility.to_owned())),
+        _ => {
+            errors.push(FieldError::new("employer", FieldCode::ExactlyOneBinding));
+            None
+        }
+    };
+    if binding.is_some()
+        && scopes.contains(&Scope::DeclarationsWrite)
+        && !matches!(binding, Some(Binding::Employer(_)))
+    {
+        errors.push(FieldError::new("employer", FieldCode::ScopeNeedsEmployer));
+    }
+    if binding.is_some()
+        && scopes.contains(&Scope::CardsVerify)
+        && !matches!(binding, Some(Binding::Facility(_)))
+    {
+        errors.push(FieldError::new("facility", FieldCode::ScopeNeedsFacility));
+    }
+    if let Some(Binding::Employer(unit_code)) = &binding
+        && !store::employer_exists(conn, unit_code)?
+    {
+        errors.push(FieldError::new("employer", FieldCode::UnknownEmployer));
+    }
+    if let Some(Binding::Facility(code)) = &binding
+        && (code.len() > 10 || !code.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        errors.push(FieldError::new("facility", FieldCode::InvalidFormat));
+    }
+    match binding {
+        Some(binding) if errors.is_empty() => create(conn, name, scopes, &binding, now, None),
+        _ => Err(AppError::Invalid(errors)),
+    }
 }
 
 /// Revokes a client and every token it holds. False when no such client is active.

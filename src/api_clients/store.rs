@@ -58,6 +58,13 @@ pub fn insert(
     Ok(())
 }
 
+pub fn employer_exists(conn: &mut DbConn, unit_code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        employers::table.filter(employers::unit_code.eq(unit_code)),
+    ))
+    .get_result(conn)
+}
+
 pub fn by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<Option<ClientRecord>> {
     api_clients::table
         .filter(api_clients::client_id.eq(client_id))

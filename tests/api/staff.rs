@@ -17,7 +17,108 @@ fn now_unix(app: &TestApp) -> u64 {
     app.clock.now().and_utc().timestamp() as u64
 }
 
+/// A staff member with `role` who has set a password and passed TOTP, signed in.
+pub async fn signed_in_staff<'a>(app: &'a TestApp, email: &str, role: Role) -> Browser<'a> {
+    let link = ansinh::staff::invite(app.state(), email, "Lê Văn Cường", role)
+        .await
+        .unwrap();
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let mut browser = Browser::new(app);
+    let page = browser.get(&format!("/password/reset?token={token}")).await;
+    let csrf = form_value(&page.text, "csrf_token").unwrap();
+    let password = "chim én bay về mùa xuân";
+    browser
+        .post_form(
+            "/password/reset",
+            &csrf,
+            &[
+                ("token", &token),
+                ("password", password),
+                ("password_confirmation", password),
+            ],
+        )
+        .await;
+    browser.log_in(email, password).await;
+    let enrol = browser.get("/admin/mfa").await;
+    let start = enrol.text.find("class=\"secret\">").unwrap() + "class=\"secret\">".len();
+    let secret: String = enrol.text[start..]
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect();
+    let csrf = form_value(&enrol.text, "csrf_token").unwrap();
+    let code = code_at(&secret, now_unix(app));
+    let passed = browser
+        .post_form("/admin/mfa", &csrf, &[("totp_code", &code)])
+        .await;
+    assert_eq!(location(&passed), "/admin", "{}", passed.text);
+    browser
+}
+
 on_both_backends! {
+    async fn administrators_create_and_revoke_api_clients_and_see_the_secret_once(backend) {
+        let app = TestApp::spawn(backend).await;
+        let now = app.clock.now();
+        app.write(move |conn| {
+            use ansinh::db::schema::employers;
+            use diesel::prelude::*;
+            diesel::insert_into(employers::table)
+                .values((employers::id.eq("e1"), employers::unit_code.eq("TE0001A"), employers::tax_code.eq("0300000000"),
+                    employers::name.eq("Công ty Một"), employers::province_code.eq("79"), employers::region.eq(1), employers::created_at.eq(now)))
+                .execute(conn)?;
+            Ok(())
+        }).await;
+        let mut admin = signed_in_staff(&app, "quantri@vss.example.vn", Role::Admin).await;
+        let page = admin.get("/admin/clients").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let csrf = form_value(&page.text, "csrf_token").unwrap();
+
+        // Each scope needs its binding; the employer must exist.
+        let refused = admin.post_form("/admin/clients", &csrf, &[("name", "Lương Một"), ("scope_declarations", "on"), ("employer", "NOPE000")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text.contains("id=\"employer-error\""), "{}", refused.text);
+        let refused = admin.post_form("/admin/clients", &csrf, &[("name", "Phòng khám"), ("scope_cards", "on"), ("employer", "TE0001A")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        let created = admin.post_form("/admin/clients", &csrf, &[("name", "Lương Một"), ("scope_declarations", "on"), ("employer", "TE0001A")]).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let grab = |label: &str| {
+            let start = created.text.find(&format!("<dt>{label}</dt><dd class=\"mono")).unwrap();
+            let rest = &created.text[start..];
+            let rest = &rest[rest.find('>').unwrap() + 1..];
+            let rest = &rest[rest.find("\">").unwrap() + 2..];
+            rest[..rest.find('<').unwrap()].to_owned()
+        };
+        let (client_id, secret) = (grab("client_id"), grab("client_secret"));
+        // Shown once: the list afterwards has the id but never the secret.
+        let list = admin.get("/admin/clients").await;
+        assert!(list.text.contains(&client_id) && !list.text.contains(&secret));
+        let stored: String = app.query(|conn| {
+            use ansinh::db::schema::api_clients;
+            use diesel::prelude::*;
+            api_clients::table.select(api_clients::secret_hash).first(conn)
+        }).await;
+        assert_ne!(stored, secret, "only a hash is stored");
+
+        let token = app.post_form("/api/v1/oauth/token", &[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret)]).await;
+        assert_eq!(token.status, StatusCode::OK, "{}", token.text);
+        assert_eq!(token.body["scope"], "declarations:write");
+        let bearer = token.body["access_token"].as_str().unwrap().to_owned();
+        assert_eq!(app.get_auth("/api/v1/employers/TE0001A/arrears", &bearer).await.status, StatusCode::OK);
+
+        // Another role may not manage clients.
+        let mut approver = signed_in_staff(&app, "duyet@vss.example.vn", Role::Approver).await;
+        assert_eq!(approver.get("/admin/clients").await.status, StatusCode::FORBIDDEN);
+        let csrf_other = form_value(&approver.get("/admin").await.text, "csrf_token").unwrap();
+        let denied = approver.post_form(&format!("/admin/clients/{client_id}/revoke"), &csrf_other, &[]).await;
+        assert_eq!(denied.status, StatusCode::FORBIDDEN);
+
+        let revoked = admin.post_form(&format!("/admin/clients/{client_id}/revoke"), &csrf, &[]).await;
+        assert_eq!((revoked.status, location(&revoked)), (StatusCode::SEE_OTHER, "/admin/clients"));
+        assert_eq!(app.get_auth("/api/v1/employers/TE0001A/arrears", &bearer).await.status, StatusCode::UNAUTHORIZED);
+        let again = app.post_form("/api/v1/oauth/token", &[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret)]).await;
+        assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    }
+
     async fn a_staff_member_sets_a_password_then_enrols_totp_before_the_admin_area(backend) {
         let app = TestApp::spawn(backend).await;
         let link = ansinh::staff::invite(app.state(), "binh@vss.example.vn", "Trần Thị Bình", Role::Approver).await.unwrap();

@@ -1,0 +1,175 @@
+//! `/admin/clients`: administrators list, create and revoke API clients. A new client's secret
+//! is shown once, on the page that creates it.
+
+use actix_web::http::StatusCode;
+use actix_web::web::{Data, Path, ServiceConfig};
+use actix_web::{HttpResponse, get, post};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{ClientRecord, Credentials, Scope};
+use crate::accounts::model::Role;
+use crate::accounts::pages::FormErrors;
+use crate::accounts::session::StaffSession;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::web::errors::see_other;
+use crate::web::extract::PageForm;
+use crate::web::pages::{PageContext, render};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(revoke);
+}
+
+/// Only administrators manage API clients.
+fn admin_only(me: &StaffSession) -> Result<(), AppError> {
+    match me.0.role() {
+        Some(Role::Admin) => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/clients.html")]
+struct ClientsPage {
+    ctx: PageContext,
+    clients: Vec<ClientRecord>,
+    created: Option<Credentials>,
+    errors: FormErrors,
+    form: ClientForm,
+}
+
+/// One checkbox per scope (URL-encoded forms carry no lists).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ClientForm {
+    name: String,
+    scope_declarations: Option<String>,
+    scope_cards: Option<String>,
+    employer: String,
+    facility: String,
+}
+
+impl ClientForm {
+    fn scopes(&self) -> Vec<Scope> {
+        let mut scopes = Vec::new();
+        if self.scope_declarations.is_some() {
+            scopes.push(Scope::DeclarationsWrite);
+        }
+        if self.scope_cards.is_some() {
+            scopes.push(Scope::CardsVerify);
+        }
+        scopes
+    }
+}
+
+async fn page(
+    state: &AppState,
+    ctx: PageContext,
+    status: StatusCode,
+    created: Option<Credentials>,
+    errors: FormErrors,
+    form: ClientForm,
+) -> Result<HttpResponse, AppError> {
+    let clients = state.db.read(|conn| Ok(super::list(conn)?)).await?;
+    render(
+        status,
+        &ClientsPage {
+            ctx,
+            clients,
+            created,
+            errors,
+            form,
+        },
+    )
+}
+
+#[get("/admin/clients")]
+async fn list(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: StaffSession,
+) -> Result<HttpResponse, AppError> {
+    admin_only(&me)?;
+    page(
+        &state,
+        ctx,
+        StatusCode::OK,
+        None,
+        FormErrors::default(),
+        ClientForm::default(),
+    )
+    .await
+}
+
+#[post("/admin/clients")]
+async fn create(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: StaffSession,
+    PageForm(form): PageForm<ClientForm>,
+) -> Result<HttpResponse, AppError> {
+    admin_only(&me)?;
+    let scopes = form.scopes();
+    let now = state.clock.now();
+    let (name, employer, facility) = (
+        form.name.clone(),
+        form.employer.clone(),
+        form.facility.clone(),
+    );
+    let created = state
+        .db
+        .write(move |conn| super::create_checked(conn, &name, &scopes, &employer, &facility, now))
+        .await;
+    match created {
+        Ok(credentials) => {
+            tracing::info!(by = %me.0.account.id, client_id = %credentials.client_id, "API client created");
+            page(
+                &state,
+                ctx,
+                StatusCode::CREATED,
+                Some(credentials),
+                FormErrors::default(),
+                ClientForm::default(),
+            )
+            .await
+        }
+        Err(error) => {
+            let errors = FormErrors::from_error(error, &ctx)?;
+            page(
+                &state,
+                ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                errors,
+                form,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Confirm {}
+
+#[post("/admin/clients/{client_id}/revoke")]
+async fn revoke(
+    state: Data<AppState>,
+    me: StaffSession,
+    client_id: Path<String>,
+    PageForm(_): PageForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    admin_only(&me)?;
+    let client_id = client_id.into_inner();
+    let now = state.clock.now();
+    let id = client_id.clone();
+    let revoked = state
+        .db
+        .write(move |conn| super::revoke(conn, &id, now))
+        .await?;
+    if !revoked {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(by = %me.0.account.id, %client_id, "API client revoked");
+    Ok(see_other("/admin/clients"))
+}
