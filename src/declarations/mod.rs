@@ -123,6 +123,7 @@ pub fn declare(
         )
     })?;
 
+    store::lock_employer(conn, &employer.id)?;
     let si_codes: Vec<&str> = request
         .workers
         .iter()
@@ -320,6 +321,7 @@ pub fn record_payment(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    store::lock_employer(conn, &employer.id)?;
     let id = uuid::Uuid::now_v7().to_string();
     store::insert_payment(
         conn,

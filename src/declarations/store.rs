@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
 use crate::db::schema::{
-    contribution_months, declarations, employer_months, employer_payments, employment_periods,
-    people,
+    contribution_months, declarations, employer_months, employer_payments, employers,
+    employment_periods, people,
 };
 use crate::insurance_book::model::Month;
 use crate::insurance_book::rules::{self, Allocated, Funds};
@@ -65,6 +65,16 @@ impl<'a> NewMonth<'a> {
             paid_on: None,
         }
     }
+}
+
+/// Serialises the declarations and payments of one employer: on PostgreSQL the row lock taken
+/// by this no-op update holds until commit, so a concurrent payment waits and then sees this
+/// one's rows (the allocation is computed from all of them); SQLite has one writer anyway.
+pub fn lock_employer(conn: &mut DbConn, employer_id: &str) -> QueryResult<()> {
+    diesel::update(employers::table.find(employer_id))
+        .set(employers::region.eq(employers::region))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn insert_months(conn: &mut DbConn, rows: &[NewMonth<'_>]) -> QueryResult<()> {

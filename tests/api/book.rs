@@ -267,6 +267,43 @@ on_both_backends! {
         assert_eq!(arrears.body["months"], json!([]));
     }
 
+    async fn concurrent_payments_and_declarations_all_count(backend) {
+        let app = TestApp::spawn(backend).await;
+        let fixture = Fixture::new(&app).await;
+        let payroll = client_token(&app, PAYROLL, None).await;
+        for month in ["2026-06", "2026-07", "2026-08"] {
+            declare(&app, &payroll, UNIT, &key(), &one_worker(month, 10_000_000)).await;
+        }
+        // Ten payments at once, plus two re-declarations of the same month racing them.
+        let path = format!("/api/v1/employers/{UNIT}/payments");
+        let payments = (0..10).map(|i| {
+            let (app, payroll, path) = (&app, payroll.clone(), path.clone());
+            async move {
+                let body = json!({ "amount": 1_000_000, "paid_on": "2026-10-01", "reference": format!("UNC-{i}") });
+                app.post_json_with(&path, &payroll, &[("Idempotency-Key", &format!("race-{i}"))], &body).await.status
+            }
+        });
+        let redeclarations = (0..2).map(|_| {
+            let (app, payroll) = (&app, payroll.clone());
+            async move { declare(app, &payroll, UNIT, &key(), &one_worker("2026-08", 10_000_000)).await.status }
+        });
+        let (paid, declared) = futures_util::future::join(
+            futures_util::future::join_all(payments),
+            futures_util::future::join_all(redeclarations),
+        ).await;
+        assert!(paid.iter().chain(&declared).all(|s| *s == StatusCode::CREATED), "{paid:?} {declared:?}");
+        let versions: Vec<i32> = app.query(|conn| {
+            declarations::table.filter(declarations::month.eq(NaiveDate::from_ymd_opt(2026, 8, 1).unwrap()))
+                .order(declarations::version).select(declarations::version).load(conn)
+        }).await;
+        assert_eq!(versions, [1, 2, 3]);
+        // 10,000,000 paid against 3 × 3,200,000: every month settled, 400,000 credit.
+        let arrears = app.get_auth(&format!("/api/v1/employers/{UNIT}/arrears"), &payroll).await;
+        assert_eq!(arrears.body["months"], json!([]), "{}", arrears.text);
+        let months = app.get_auth("/api/v1/me/contributions", &fixture.token).await;
+        assert!(months.body["months"].as_array().unwrap().iter().all(|m| m["status"] == "paid"), "{}", months.text);
+    }
+
     async fn redeclaring_a_month_makes_a_new_version_and_retries_are_idempotent(backend) {
         let app = TestApp::spawn(backend).await;
         let fixture = Fixture::new(&app).await;
