@@ -201,6 +201,23 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A request's bearer token, not yet checked (401 when there is none): for handlers that check
+/// it inside their own transaction.
+pub struct BearerToken(pub String);
+
+impl FromRequest for BearerToken {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            bearer(req)
+                .map(BearerToken)
+                .ok_or(AppError::Unauthenticated),
+        )
+    }
+}
+
 /// Looks up a client token inside a transaction the caller already holds (the clinic check
 /// validates its token and records the check in one round of work).
 pub fn caller_by_token(

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{AccessEntry, CheckRequest, CheckResult, HealthCard};
 use crate::accounts::tokens::ApiCaller;
-use crate::api_clients::ClientCaller;
+use crate::api_clients::BearerToken;
 use crate::app::AppState;
 use crate::error::{AppError, BodyProblems, Problem};
 use crate::web::extract::ApiJson;
@@ -113,9 +113,9 @@ async fn public_key(state: Data<AppState>) -> HttpResponse {
 #[post("/health-cards/verify")]
 async fn verify(
     state: Data<AppState>,
-    caller: ClientCaller,
+    BearerToken(token): BearerToken,
     ApiJson(body): ApiJson<CheckRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let result: CheckResult = super::check(&state, caller, body).await?;
+    let result: CheckResult = super::check(&state, token, body).await?;
     Ok(HttpResponse::Ok().json(result))
 }

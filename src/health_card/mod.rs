@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use self::signing::{CardSigner, Claims};
 use self::store::{Card, Holder};
-use crate::api_clients::{ClientCaller, Scope};
+use crate::api_clients::{ClientCaller, Scope, caller_by_token};
 use crate::app::AppState;
 use crate::clock::Timestamp;
 use crate::error::{AppError, FieldCode, FieldError};
@@ -312,24 +312,28 @@ fn parse_check(request: CheckRequest) -> Result<Check, AppError> {
     }
 }
 
-/// Checks a card for a clinic and records the check (who, when, outcome) for the holder.
+/// Checks a card for a clinic and records the check (who, when, outcome) for the holder. The
+/// client's token is checked in the same transaction: one trip to the database per check.
 pub async fn check(
     state: &AppState,
-    caller: ClientCaller,
+    token: String,
     request: CheckRequest,
 ) -> Result<CheckResult, AppError> {
-    caller.require(Scope::CardsVerify)?;
-    let check = parse_check(request)?;
+    let check = parse_check(request);
     let now: Timestamp = state.clock.now();
     let today = now.date();
     // The signature is checked before the database is touched.
     let (method, claims) = match &check {
-        Check::Qr(payload) => ("qr", Some(state.card_signer.verify(payload).ok())),
-        Check::Number { .. } => ("number", None),
+        Ok(Check::Qr(payload)) => ("qr", Some(state.card_signer.verify(payload).ok())),
+        _ => ("number", None),
     };
     state
         .db
         .write(move |conn| {
+            let caller: ClientCaller =
+                caller_by_token(conn, &token, now)?.ok_or(AppError::Unauthenticated)?;
+            caller.require(Scope::CardsVerify)?;
+            let check = check?;
             let (holder, result) = match (&check, claims) {
                 (Check::Qr(_), Some(None)) => {
                     (None, CheckResult::refused(CheckReason::BadSignature))

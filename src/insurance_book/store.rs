@@ -82,16 +82,16 @@ pub fn months_of(
     from: Option<Month>,
     to: Option<Month>,
 ) -> QueryResult<Vec<BookMonth>> {
-    let mut query = contribution_months::table
+    // Fixed bounds rather than a boxed query: the statement stays the same, so PostgreSQL
+    // plans it once per connection (diesel's prepared-statement cache), not on every request.
+    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+    let latest = NaiveDate::from_ymd_opt(2200, 12, 1).unwrap_or_default();
+    let from = from.map_or(earliest, Month::first_day);
+    let to = to.map_or(latest, Month::first_day);
+    let query = contribution_months::table
         .left_join(employers::table)
         .filter(contribution_months::person_id.eq(person_id))
-        .into_boxed();
-    if let Some(from) = from {
-        query = query.filter(contribution_months::month.ge(from.first_day()));
-    }
-    if let Some(to) = to {
-        query = query.filter(contribution_months::month.le(to.first_day()));
-    }
+        .filter(contribution_months::month.between(from, to));
     let rows: Vec<MonthRow> = query
         .order((contribution_months::month, employers::unit_code))
         .select((
