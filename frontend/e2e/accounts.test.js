@@ -2,16 +2,10 @@
 // confirm the email address, log in (after one wrong password), log out. Every page visited is
 // scanned with axe-core (WCAG 2.2 AA) and every request must stay on the portal (no third parties).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
-import { launchBrowser, startPortal } from './harness.js';
+import { CATALOG, launchBrowser, scan, startPortal } from './harness.js';
 
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PASSWORD = 'cay-lua-xanh-ngoai-dong';
-// The portal's own texts (frontend/locales), so the test follows wording changes.
-const CATALOG = Object.fromEntries(['vi', 'en'].map((lang) =>
-  [lang, JSON.parse(readFileSync(new URL(`../locales/${lang}.json`, import.meta.url), 'utf8'))]));
 
 let portal;
 let browser;
@@ -25,17 +19,6 @@ after(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
-/** Scans the page with axe-core; violations are printed and kept for the assertion at the end. */
-async function scan(page, name, found) {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  for (const v of violations) {
-    const targets = v.nodes.map((n) => n.target.join(' ')).join(' | ');
-    const line = `[${name}] ${path(page)}: ${v.id} (${v.impact}) ${v.help} → ${targets}`;
-    console.log(line);
-    found.push(line);
-  }
-}
 
 /** Presses the form's submit button (in main, or the header's log-out) and checks the answer. */
 async function submit(page, expectedStatus, button = page.locator('main button[type=submit]')) {

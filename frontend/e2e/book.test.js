@@ -6,14 +6,9 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
-import { launchBrowser, startPortal } from './harness.js';
+import { CATALOG, launchBrowser, scan, startPortal } from './harness.js';
 
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const CATALOG = Object.fromEntries(['vi', 'en'].map((lang) =>
-  [lang, JSON.parse(readFileSync(new URL(`../locales/${lang}.json`, import.meta.url), 'utf8'))]));
 const LOGIN = 'an.nguyen@demo.ansinh.vn';
 const PASSWORD = 'mua-xuan-tren-pho-2026';
 const SI_CODE = '0190123456';
@@ -32,16 +27,6 @@ after(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
-async function scan(page, name, found) {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  for (const v of violations) {
-    const targets = v.nodes.map((n) => n.target.join(' ')).join(' | ');
-    const line = `[${name}] ${new URL(page.url()).pathname}: ${v.id} (${v.impact}) ${v.help} → ${targets}`;
-    console.log(line);
-    found.push(line);
-  }
-}
 
 async function api(path, init = {}) {
   const response = await fetch(portal.baseURL + path, init);

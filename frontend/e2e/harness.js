@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 
 const TARGET_DIR = process.env.CARGO_TARGET_DIR || `${process.env.HOME}/.cache/ansinh-target`;
@@ -192,4 +194,21 @@ export function launchBrowser() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** The portal's own texts (frontend/locales), so tests follow wording changes. */
+export const CATALOG = Object.fromEntries(['vi', 'en'].map((lang) =>
+  [lang, JSON.parse(readFileSync(new URL(`../locales/${lang}.json`, import.meta.url), 'utf8'))]));
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Scans the page with axe-core (WCAG 2.2 AA); violations are printed and added to `found`. */
+export async function scan(page, name, found) {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  for (const v of violations) {
+    const targets = v.nodes.map((n) => n.target.join(' ')).join(' | ');
+    const line = `[${name}] ${new URL(page.url()).pathname}: ${v.id} (${v.impact}) ${v.help} → ${targets}`;
+    console.log(line);
+    found.push(line);
+  }
 }

@@ -27,12 +27,17 @@ struct BookPage {
     recent: Vec<ContributionMonth>,
 }
 
+/// Who paid a period: the employer with its unit code, or "voluntary".
+fn payer_label(ctx: &PageContext, p: &Period) -> String {
+    match &p.employer {
+        Some(e) => format!("{} ({})", e.name, e.unit_code),
+        None => ctx.t("book.voluntary").to_owned(),
+    }
+}
+
 impl BookPage {
     fn period_label(&self, p: &Period) -> String {
-        match &p.employer {
-            Some(e) => format!("{} ({})", e.name, e.unit_code),
-            None => self.ctx.t("book.voluntary").to_owned(),
-        }
+        payer_label(&self.ctx, p)
     }
 
     fn funds_label(&self, p: &Period) -> String {
@@ -150,10 +155,7 @@ struct StatementPage {
 
 impl StatementPage {
     fn period_label(&self, p: &Period) -> String {
-        match &p.employer {
-            Some(e) => format!("{} ({})", e.name, e.unit_code),
-            None => self.ctx.t("book.voluntary").to_owned(),
-        }
+        payer_label(&self.ctx, p)
     }
 }
 
