@@ -319,28 +319,35 @@ pub async fn check(
     token: String,
     request: CheckRequest,
 ) -> Result<CheckResult, AppError> {
-    let check = parse_check(request);
     let now: Timestamp = state.clock.now();
     let today = now.date();
     // The signature is checked before the database is touched.
-    let (method, claims) = match &check {
-        Ok(Check::Qr(payload)) => ("qr", Some(state.card_signer.verify(payload).ok())),
-        _ => ("number", None),
-    };
+    let lookup = parse_check(request).map(|check| match check {
+        Check::Number {
+            number,
+            full_name,
+            birth_date,
+        } => Lookup::Number {
+            number,
+            full_name,
+            birth_date,
+        },
+        Check::Qr(payload) => match state.card_signer.verify(&payload) {
+            Ok(claims) => Lookup::Signed(claims),
+            Err(_) => Lookup::BadSignature,
+        },
+    });
     state
         .db
         .write(move |conn| {
             let caller: ClientCaller =
                 caller_by_token(conn, &token, now)?.ok_or(AppError::Unauthenticated)?;
             caller.require(Scope::CardsVerify)?;
-            let check = check?;
-            let (holder, result) = match (&check, claims) {
-                (Check::Qr(_), Some(None)) => {
-                    (None, CheckResult::refused(CheckReason::BadSignature))
-                }
-                (Check::Qr(_), Some(Some(claims))) => match store::card_by_number(conn, &claims.c)?
-                {
-                    // The card must still exist as signed (a replaced card's old QR fails).
+            let lookup = lookup?;
+            let (holder, result) = match &lookup {
+                Lookup::BadSignature => (None, CheckResult::refused(CheckReason::BadSignature)),
+                // The card must still belong to the person it was signed for.
+                Lookup::Signed(claims) => match store::card_by_number(conn, &claims.c)? {
                     Some((card, holder))
                         if holder.full_name == claims.n
                             && holder.birth_date.to_string() == claims.b =>
@@ -349,14 +356,11 @@ pub async fn check(
                     }
                     _ => (None, CheckResult::refused(CheckReason::NoMatch)),
                 },
-                (
-                    Check::Number {
-                        number,
-                        full_name,
-                        birth_date,
-                    },
-                    _,
-                ) => match store::card_by_number(conn, number)? {
+                Lookup::Number {
+                    number,
+                    full_name,
+                    birth_date,
+                } => match store::card_by_number(conn, number)? {
                     Some((card, holder)) => {
                         let matches = same_name(&holder.full_name, full_name)
                             && holder.birth_date == *birth_date;
@@ -369,12 +373,15 @@ pub async fn check(
                     }
                     None => (None, CheckResult::refused(CheckReason::NoMatch)),
                 },
-                (Check::Qr(_), None) => (None, CheckResult::refused(CheckReason::BadSignature)),
             };
-            let person: Option<&Holder> = holder.as_ref();
+            let method = if matches!(lookup, Lookup::Number { .. }) {
+                "number"
+            } else {
+                "qr"
+            };
             store::record_check(
                 conn,
-                person.map(|h| h.person_id.as_str()),
+                holder.as_ref().map(|h: &Holder| h.person_id.as_str()),
                 &caller.id,
                 method,
                 result.reason.as_str(),
@@ -383,6 +390,17 @@ pub async fn check(
             Ok(result)
         })
         .await
+}
+
+/// What a check looks up, once the QR's signature is known.
+enum Lookup {
+    Number {
+        number: String,
+        full_name: String,
+        birth_date: NaiveDate,
+    },
+    Signed(Claims),
+    BadSignature,
 }
 
 /// One check of the holder's card.
