@@ -6,6 +6,8 @@
 pub mod api;
 pub(crate) mod store;
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -135,6 +137,13 @@ pub fn declare(
         .filter_map(|w| w.personal_id.as_deref())
         .collect();
     let known = store::people_named(conn, &si_codes, &personal_ids)?;
+    let by_si_code: HashMap<&str, &store::Named> =
+        known.iter().map(|p| (p.si_code.as_str(), p)).collect();
+    let by_personal_id: HashMap<&str, &store::Named> = known
+        .iter()
+        .filter_map(|p| Some((p.personal_id.as_deref()?, p)))
+        .collect();
+    let mut declared: HashSet<&str> = HashSet::new();
 
     let mut errors = Vec::new();
     let mut lines: Vec<(String, DeclaredWorker)> = Vec::new();
@@ -146,16 +155,14 @@ pub fn declare(
                 None
             }
             (Some(code), _) => {
-                let found = known.iter().find(|p| &p.si_code == code);
+                let found = by_si_code.get(code.as_str()).copied();
                 if found.is_none() {
                     errors.push(FieldError::new(at("si_code"), FieldCode::UnknownWorker));
                 }
                 found
             }
             (None, Some(id)) => {
-                let found = known
-                    .iter()
-                    .find(|p| p.personal_id.as_deref() == Some(id.as_str()));
+                let found = by_personal_id.get(id.as_str()).copied();
                 if found.is_none() {
                     errors.push(FieldError::new(at("personal_id"), FieldCode::UnknownWorker));
                 }
@@ -178,7 +185,7 @@ pub fn declare(
             continue;
         };
         let person_id = &person.id;
-        if lines.iter().any(|(id, _)| id == person_id) {
+        if !declared.insert(person_id.as_str()) {
             errors.push(FieldError::new(
                 format!("workers[{i}]"),
                 FieldCode::DuplicateWorker,
