@@ -36,6 +36,8 @@ pub struct AppState {
     pub demo: AtomicBool,
     /// Signs the QR payload of health cards.
     pub card_signer: crate::health_card::signing::CardSigner,
+    /// Records clinics' card checks, several per transaction under load.
+    pub card_checks: crate::health_card::recorder::CheckRecorder,
 }
 
 impl AppState {
@@ -75,6 +77,7 @@ impl Application {
             metrics: Metrics::default(),
             demo: AtomicBool::new(false),
             card_signer: crate::health_card::signing::CardSigner::from_secret(&settings.secret_key),
+            card_checks: crate::health_card::recorder::CheckRecorder::start(db.clone()),
             db: db.clone(),
             clock: clock.clone(),
             settings,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod recorder;
 pub mod signing;
 mod store;
 
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use self::signing::{CardSigner, Claims};
-use self::store::{Card, Holder};
+use self::store::{Card, Holder, NewCheck};
 use crate::api_clients::{ClientCaller, Scope, caller_by_token};
 use crate::app::AppState;
 use crate::clock::Timestamp;
@@ -337,13 +338,18 @@ pub async fn check(
             Err(_) => Lookup::BadSignature,
         },
     });
-    state
+    let (caller, (person_id, method), result) = state
         .db
-        .write(move |conn| {
+        .read(move |conn| {
             let caller: ClientCaller =
                 caller_by_token(conn, &token, now)?.ok_or(AppError::Unauthenticated)?;
             caller.require(Scope::CardsVerify)?;
             let lookup = lookup?;
+            let method = if matches!(lookup, Lookup::Number { .. }) {
+                "number"
+            } else {
+                "qr"
+            };
             let (holder, result) = match &lookup {
                 Lookup::BadSignature => (None, CheckResult::refused(CheckReason::BadSignature)),
                 // The card must still belong to the person it was signed for.
@@ -374,22 +380,23 @@ pub async fn check(
                     None => (None, CheckResult::refused(CheckReason::NoMatch)),
                 },
             };
-            let method = if matches!(lookup, Lookup::Number { .. }) {
-                "number"
-            } else {
-                "qr"
-            };
-            store::record_check(
-                conn,
-                holder.as_ref().map(|h: &Holder| h.person_id.as_str()),
-                &caller.id,
-                method,
-                result.reason.as_str(),
-                now,
-            )?;
-            Ok(result)
+            let person_id = holder.map(|h: Holder| h.person_id);
+            Ok((caller, (person_id, method), result))
         })
-        .await
+        .await?;
+    // The answer goes out only once the check is on record.
+    state
+        .card_checks
+        .record(NewCheck {
+            id: uuid::Uuid::now_v7().to_string(),
+            person_id,
+            client_id: caller.id,
+            method,
+            outcome: result.reason.as_str(),
+            checked_at: now,
+        })
+        .await?;
+    Ok(result)
 }
 
 /// What a check looks up, once the QR's signature is known.

@@ -59,24 +59,30 @@ pub fn card_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<(Ca
     }
 }
 
-pub fn record_check(
-    conn: &mut DbConn,
-    person_id: Option<&str>,
-    client_id: &str,
-    method: &str,
-    outcome: &str,
-    now: Timestamp,
-) -> QueryResult<()> {
-    diesel::insert_into(card_checks::table)
-        .values((
-            card_checks::id.eq(uuid::Uuid::now_v7().to_string()),
-            card_checks::person_id.eq(person_id),
-            card_checks::client_id.eq(client_id),
-            card_checks::method.eq(method),
-            card_checks::outcome.eq(outcome),
-            card_checks::checked_at.eq(now),
-        ))
-        .execute(conn)?;
+/// One check of a card, as recorded.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = card_checks)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewCheck {
+    pub id: String,
+    pub person_id: Option<String>,
+    pub client_id: String,
+    pub method: &'static str,
+    pub outcome: &'static str,
+    pub checked_at: Timestamp,
+}
+
+/// Records several checks in one statement (see `recorder`).
+pub fn insert_checks(conn: &mut DbConn, checks: &[NewCheck]) -> QueryResult<()> {
+    // Multi-row INSERTs are not available through the MultiConnection enum: each backend
+    // runs its own.
+    for chunk in checks.chunks(500) {
+        let insert = diesel::insert_into(card_checks::table).values(chunk);
+        match conn {
+            DbConn::Postgres(c) => insert.execute(c)?,
+            DbConn::Sqlite(c) => insert.execute(c)?,
+        };
+    }
     Ok(())
 }
 

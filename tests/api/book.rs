@@ -469,6 +469,24 @@ on_both_backends! {
         assert!(entries.iter().all(|e| e["checked_by"] == "Phòng khám Thử nghiệm"));
     }
 
+    async fn checks_arriving_together_are_each_recorded_before_the_answer(backend) {
+        let app = TestApp::spawn(backend).await;
+        let fixture = Fixture::new(&app).await;
+        let clinic = client_token(&app, CLINIC, Some("cards:verify")).await;
+        let body = json!({ "card_number": SI_CODE, "full_name": "Nguyễn Văn An", "birth_date": "1990-05-17" });
+        let checks = (0..40).map(|_| app.post_json_auth("/api/v1/health-cards/verify", &clinic, &body));
+        let answers = futures_util::future::join_all(checks).await;
+        assert!(answers.iter().all(|a| a.status == StatusCode::OK && a.body["valid"] == true));
+        // Every answered check is already on record (they share commits, not rows).
+        let recorded: i64 = app.query(|conn| {
+            use ansinh::db::schema::card_checks;
+            card_checks::table.count().get_result(conn)
+        }).await;
+        assert_eq!(recorded, 40);
+        let log = app.get_auth("/api/v1/me/access-log", &fixture.token).await;
+        assert_eq!(log.body["entries"].as_array().unwrap().len(), 40);
+    }
+
     async fn citizens_see_only_their_own_book_card_and_access_log(backend) {
         let app = TestApp::spawn(backend).await;
         let fixture = Fixture::new(&app).await;
