@@ -32,6 +32,7 @@
 //!   arrears with late-payment interest.
 //! - [`health_card`] — the health-insurance card with its signed QR, the clinic check and the
 //!   holder's access log.
+//! - [`enrolment`] — voluntary SI and household HI: the pricing rules so far.
 //! - [`api_clients`] — third-party applications and their OAuth2 client-credentials tokens.
 //! - [`demo`] — demo data for the embedded default (clearly marked as demo).
 //!
@@ -54,6 +55,7 @@ pub mod accounts;
 pub mod api_clients;
 pub mod declarations;
 pub mod demo;
+pub mod enrolment;
 pub mod health_card;
 pub mod home;
 pub mod insurance_book;

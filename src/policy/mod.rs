@@ -191,9 +191,68 @@ impl Region {
     }
 }
 
+/// The parameters the migrations ship, for unit tests of the rules: the figures under test are
+/// exactly the ones the database gets.
+#[cfg(test)]
+pub fn shipped() -> Policy {
+    const MIGRATIONS: [&str; 2] = [
+        include_str!("../../migrations/postgres/2026-11-24-000001_insurance_book/up.sql"),
+        include_str!("../../migrations/postgres/2026-11-24-000002_voluntary_parameters/up.sql"),
+    ];
+    let mut rows = Vec::new();
+    for sql in MIGRATIONS {
+        for line in sql.lines().map(str::trim).filter(|l| l.starts_with("('")) {
+            // Split `('a', 'b, c', 3, …)` on the commas outside quotes.
+            let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+            for c in line
+                .trim_start_matches('(')
+                .trim_end_matches([',', ';', ')'])
+                .chars()
+            {
+                match c {
+                    '\'' => quoted = !quoted,
+                    ',' if !quoted => fields.push(std::mem::take(&mut field).trim().to_owned()),
+                    c => field.push(c),
+                }
+            }
+            fields.push(field.trim().to_owned());
+            rows.push(Parameter {
+                name: fields[0].clone(),
+                effective_from: fields[1].parse().expect("a date"),
+                value: fields[2].parse().expect("a number"),
+                unit: fields[3].clone(),
+                legal_basis: fields[4].clone(),
+                status: fields[5].clone(),
+            });
+        }
+    }
+    Policy::new(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_parameters_parse() {
+        let policy = shipped();
+        let on = |d: &str| d.parse::<NaiveDate>().unwrap();
+        assert_eq!(
+            policy.row("base_salary", on("2026-07-01")).unwrap().value,
+            2_530_000
+        );
+        assert_eq!(
+            policy
+                .row("voluntary_support_near_poor", on("2025-07-01"))
+                .unwrap()
+                .value,
+            4_000
+        );
+        assert!(policy.at(on("2026-08-01")).is_ok());
+        let rate = policy.row("voluntary_rate", on("2025-07-01")).unwrap();
+        assert_eq!(rate.legal_basis, "Law 41/2024/QH15 Art. 32(2), 36(1)");
+        assert_eq!(rate.status, "VL");
+    }
 
     fn row(name: &str, from: &str, value: i64) -> Parameter {
         Parameter {

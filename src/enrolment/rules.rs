@@ -1,0 +1,312 @@
+//! Prices of voluntary social insurance and household health insurance (DOMAIN.md §5, §6.1,
+//! Examples 1 and 2): pure functions of the inputs and the parameters in force on the date.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::insurance_book::rules::share;
+use crate::policy::{NotInForce, Policy};
+
+/// Who the state supports, and how much (Decree 159/2025 Art. 5 from 1 Jul 2025; before it,
+/// only poor, near-poor and everyone else). The highest applicable group applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportGroup {
+    Poor,
+    /// Living in an island commune or special zone.
+    Island,
+    NearPoor,
+    EthnicMinority,
+    Other,
+}
+
+impl SupportGroup {
+    pub const ALL: [SupportGroup; 5] = [
+        Self::Poor,
+        Self::Island,
+        Self::NearPoor,
+        Self::EthnicMinority,
+        Self::Other,
+    ];
+
+    fn parameter(self) -> &'static str {
+        match self {
+            Self::Poor => "voluntary_support_poor",
+            Self::Island => "voluntary_support_island",
+            Self::NearPoor => "voluntary_support_near_poor",
+            Self::EthnicMinority => "voluntary_support_ethnic_minority",
+            Self::Other => "voluntary_support_other",
+        }
+    }
+
+    /// The groups that exist on `date`.
+    pub fn in_force(policy: &Policy, date: NaiveDate) -> Vec<SupportGroup> {
+        Self::ALL
+            .into_iter()
+            .filter(|g| policy.row(g.parameter(), date).is_ok())
+            .collect()
+    }
+}
+
+/// How often contributions are paid (Art. 36(2)(a)–(d)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMode {
+    Monthly,
+    Quarterly,
+    HalfYearly,
+    Yearly,
+}
+
+impl PaymentMode {
+    pub fn months(self) -> i64 {
+        match self {
+            Self::Monthly => 1,
+            Self::Quarterly => 3,
+            Self::HalfYearly => 6,
+            Self::Yearly => 12,
+        }
+    }
+}
+
+/// A price of voluntary SI, line by line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoluntaryPrice {
+    pub monthly_gross: i64,
+    pub monthly_support: i64,
+    pub monthly_payable: i64,
+    pub months: i64,
+    pub period_total: i64,
+    pub rate: i64,
+    pub support_rate: i64,
+    pub poverty_line: i64,
+    pub floor: i64,
+    pub ceiling: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VoluntaryProblem {
+    /// The income is outside the bounds in force.
+    OutOfBounds {
+        floor: i64,
+        ceiling: i64,
+    },
+    /// The support group does not exist on that date.
+    GroupNotInForce,
+    NotInForce(NotInForce),
+}
+
+impl From<NotInForce> for VoluntaryProblem {
+    fn from(error: NotInForce) -> Self {
+        Self::NotInForce(error)
+    }
+}
+
+/// Voluntary SI on `income` for a contribution on `on`: 22% of the income, less the state's
+/// support of `rate × 22% × rural poverty line` (on the poverty line, not the income), between
+/// the floor (the rural poverty line) and the ceiling (20 × base salary).
+pub fn voluntary_si(
+    income: i64,
+    group: SupportGroup,
+    mode: PaymentMode,
+    on: NaiveDate,
+    policy: &Policy,
+) -> Result<VoluntaryPrice, VoluntaryProblem> {
+    let poverty_line = policy.row("rural_poverty_line", on)?.value;
+    let at = policy.at(on)?;
+    let (floor, ceiling) = (poverty_line, at.si_ceiling());
+    if income < floor || income > ceiling {
+        return Err(VoluntaryProblem::OutOfBounds { floor, ceiling });
+    }
+    let support_rate = policy
+        .row(group.parameter(), on)
+        .map_err(|_| VoluntaryProblem::GroupNotInForce)?
+        .value;
+    let rate = policy.row("voluntary_rate", on)?.value;
+    let monthly_gross = share(income, rate);
+    let monthly_support = share(share(poverty_line, rate), support_rate);
+    let monthly_payable = monthly_gross - monthly_support;
+    Ok(VoluntaryPrice {
+        monthly_gross,
+        monthly_support,
+        monthly_payable,
+        months: mode.months(),
+        period_total: monthly_payable * mode.months(),
+        rate,
+        support_rate,
+        poverty_line,
+        floor,
+        ceiling,
+    })
+}
+
+/// Each household member's monthly amount, in the order of the discount (DOMAIN.md §6.1):
+/// the first pays 4.5% of the base salary, the second 70% of that, the third 60%, the fourth
+/// 50%, the fifth and later 40%.
+pub fn household_hi(
+    members: usize,
+    on: NaiveDate,
+    policy: &Policy,
+) -> Result<Vec<i64>, NotInForce> {
+    let base = policy.at(on)?.base_salary;
+    let first = share(base, policy.row("household_hi_rate", on)?.value);
+    let shares = [
+        policy.row("household_hi_share_2", on)?.value,
+        policy.row("household_hi_share_3", on)?.value,
+        policy.row("household_hi_share_4", on)?.value,
+        policy.row("household_hi_share_5", on)?.value,
+    ];
+    Ok((0..members)
+        .map(|i| match i {
+            0 => first,
+            i => share(first, shares[(i - 1).min(3)]),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::shipped;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn example_1_near_poor_income_3_million_october_2025() {
+        let price = voluntary_si(
+            3_000_000,
+            SupportGroup::NearPoor,
+            PaymentMode::Yearly,
+            day("2025-10-01"),
+            &shipped(),
+        )
+        .unwrap();
+        assert_eq!(price.monthly_gross, 660_000);
+        assert_eq!(price.monthly_support, 132_000);
+        assert_eq!(price.monthly_payable, 528_000);
+        assert_eq!(price.period_total, 6_336_000);
+        assert_eq!((price.floor, price.ceiling), (1_500_000, 46_800_000));
+    }
+
+    #[test]
+    fn example_1_before_july_2025_near_poor_support_was_25_percent() {
+        let price = voluntary_si(
+            3_000_000,
+            SupportGroup::NearPoor,
+            PaymentMode::Monthly,
+            day("2025-06-01"),
+            &shipped(),
+        )
+        .unwrap();
+        assert_eq!(price.monthly_support, 82_500);
+        assert_eq!(price.monthly_payable, 577_500);
+    }
+
+    #[test]
+    fn support_per_group_from_july_2025_on_the_poverty_line() {
+        let policy = shipped();
+        let support = |group| {
+            voluntary_si(
+                5_000_000,
+                group,
+                PaymentMode::Monthly,
+                day("2025-07-01"),
+                &policy,
+            )
+            .unwrap()
+            .monthly_support
+        };
+        assert_eq!(
+            SupportGroup::ALL.map(support),
+            [165_000, 165_000, 132_000, 99_000, 66_000]
+        );
+        // Ethnic minorities and islands were not groups of their own before.
+        assert_eq!(
+            voluntary_si(
+                5_000_000,
+                SupportGroup::EthnicMinority,
+                PaymentMode::Monthly,
+                day("2025-06-30"),
+                &policy
+            ),
+            Err(VoluntaryProblem::GroupNotInForce)
+        );
+        assert_eq!(
+            SupportGroup::in_force(&policy, day("2025-06-30")),
+            [
+                SupportGroup::Poor,
+                SupportGroup::NearPoor,
+                SupportGroup::Other
+            ]
+        );
+    }
+
+    #[test]
+    fn income_must_lie_between_the_poverty_line_and_twenty_base_salaries() {
+        let policy = shipped();
+        let price = |income, on: &str| {
+            voluntary_si(
+                income,
+                SupportGroup::Other,
+                PaymentMode::Monthly,
+                day(on),
+                &policy,
+            )
+        };
+        assert!(price(1_500_000, "2026-08-01").is_ok());
+        assert!(price(50_600_000, "2026-08-01").is_ok());
+        assert_eq!(
+            price(1_499_999, "2026-08-01"),
+            Err(VoluntaryProblem::OutOfBounds {
+                floor: 1_500_000,
+                ceiling: 50_600_000
+            })
+        );
+        assert_eq!(
+            price(50_600_001, "2026-08-01"),
+            Err(VoluntaryProblem::OutOfBounds {
+                floor: 1_500_000,
+                ceiling: 50_600_000
+            })
+        );
+        // The ceiling follows the base salary of the date; the floor the poverty line of 2027.
+        assert_eq!(
+            price(46_800_001, "2026-06-30"),
+            Err(VoluntaryProblem::OutOfBounds {
+                floor: 1_500_000,
+                ceiling: 46_800_000
+            })
+        );
+        assert_eq!(
+            price(2_000_000, "2027-01-01"),
+            Err(VoluntaryProblem::OutOfBounds {
+                floor: 2_200_000,
+                ceiling: 50_600_000
+            })
+        );
+    }
+
+    #[test]
+    fn example_2_household_of_four_before_and_after_july_2026() {
+        let policy = shipped();
+        let before = household_hi(4, day("2026-06-01"), &policy).unwrap();
+        assert_eq!(before, [105_300, 73_710, 63_180, 52_650]);
+        assert_eq!(before.iter().sum::<i64>() * 12, 3_538_080);
+        let after = household_hi(4, day("2026-07-01"), &policy).unwrap();
+        assert_eq!(after[0] * 12, 1_366_200);
+        assert_eq!(after.iter().sum::<i64>() * 12, 3_825_360);
+    }
+
+    #[test]
+    fn fifth_and_later_members_pay_forty_percent() {
+        let members = household_hi(6, day("2026-08-01"), &shipped()).unwrap();
+        assert_eq!(members, [113_850, 79_695, 68_310, 56_925, 45_540, 45_540]);
+        assert_eq!(
+            household_hi(1, day("2026-08-01"), &shipped()).unwrap(),
+            [113_850]
+        );
+    }
+}
