@@ -56,6 +56,7 @@ pub enum FieldCode {
     ExactlyOneBinding,
     ScopeNeedsEmployer,
     ScopeNeedsFacility,
+    OutOfBounds,
 }
 
 impl FieldCode {
@@ -91,6 +92,7 @@ impl FieldCode {
             Self::ExactlyOneBinding => "exactly_one_binding",
             Self::ScopeNeedsEmployer => "scope_needs_employer",
             Self::ScopeNeedsFacility => "scope_needs_facility",
+            Self::OutOfBounds => "out_of_bounds",
         }
     }
 }
@@ -115,6 +117,9 @@ pub enum AppError {
     /// Well-formed input that breaks a rule: 422 with every field at fault.
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldError>),
+    /// A number outside the bounds in force (422, naming the bounds).
+    #[error("{field} must be between {min} and {max}")]
+    OutOfBounds { field: String, min: i64, max: i64 },
     /// Input that could not be read at all (bad JSON, wrong type, unknown field): 400, naming
     /// the field when known.
     #[error("malformed request: {detail}")]
@@ -172,7 +177,7 @@ impl AppError {
     /// The stable, documented code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Invalid(_) => "validation_failed",
+            Self::Invalid(_) | Self::OutOfBounds { .. } => "validation_failed",
             Self::Malformed { .. } => "malformed_request",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::PayloadTooLarge => "payload_too_large",
@@ -215,6 +220,7 @@ impl AppError {
                     .replace("{seconds}", &retry_after.to_string()),
             ),
             Self::Malformed { detail, .. } => Some(detail.clone()),
+            Self::OutOfBounds { min, max, .. } => Some(bounds_text(catalog, *min, *max)),
             _ => None,
         };
         let errors = match self {
@@ -228,6 +234,11 @@ impl AppError {
                         .to_owned(),
                 })
                 .collect(),
+            Self::OutOfBounds { field, min, max } => vec![ProblemField {
+                field: field.clone(),
+                code: FieldCode::OutOfBounds,
+                message: bounds_text(catalog, *min, *max),
+            }],
             Self::Malformed { field: Some(e), .. } => vec![ProblemField {
                 field: e.field.clone(),
                 code: e.code,
@@ -249,6 +260,27 @@ impl AppError {
     }
 }
 
+/// "Must be between {min} and {max}" with the amounts grouped as people write them.
+fn bounds_text(catalog: &crate::web::i18n::Catalog, min: i64, max: i64) -> String {
+    catalog
+        .text("field.out_of_bounds")
+        .replace("{min}", &group_digits(min))
+        .replace("{max}", &group_digits(max))
+}
+
+/// 1500000 → "1,500,000" (the problem documents' amounts, readable in both languages).
+fn group_digits(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if amount < 0 { format!("-{out}") } else { out }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         Self::Internal(error.into())
@@ -264,7 +296,7 @@ impl From<tokio::task::JoinError> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid(_) | Self::OutOfBounds { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Malformed { .. } | Self::InvalidToken | Self::IdempotencyKeyRequired => {
                 StatusCode::BAD_REQUEST
             }

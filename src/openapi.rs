@@ -24,6 +24,7 @@ use utoipa_actix_web::AppExt;
         (name = "health card", description = "The health-insurance card, clinic checks and the holder's access log"),
         (name = "employers", description = "Monthly declarations, payments and arrears, for employers' payroll software"),
         (name = "api clients", description = "OAuth2 client-credentials tokens for third-party applications"),
+        (name = "calculators", description = "Public price calculators for voluntary social insurance and household health insurance"),
     ),
 )]
 pub struct ApiDoc;
@@ -62,6 +63,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::insurance_book::api_routes(cfg);
     crate::health_card::api_routes(cfg);
     crate::declarations::api_routes(cfg);
+    crate::enrolment::api_routes(cfg);
 }
 
 /// The OpenAPI document, built from the routes without starting a server.

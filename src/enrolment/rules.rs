@@ -30,7 +30,8 @@ impl SupportGroup {
         Self::Other,
     ];
 
-    fn parameter(self) -> &'static str {
+    /// The parameter holding the group's support rate.
+    pub fn parameter(self) -> &'static str {
         match self {
             Self::Poor => "voluntary_support_poor",
             Self::Island => "voluntary_support_island",

@@ -11,6 +11,7 @@ mod support;
 mod accounts;
 mod bad_input;
 mod book;
+mod calculators;
 mod email;
 mod openapi;
 mod operations;
