@@ -10,6 +10,24 @@
     print.hidden = false;
     print.addEventListener("click", function () { window.print(); });
   }
+  // Calculators: recompute as the visitor types (the form works without this as a GET).
+  document.querySelectorAll("form[data-live]").forEach(function (form) {
+    var target = document.getElementById(form.dataset.live);
+    var timer;
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var url = form.action + "?" + new URLSearchParams(new FormData(form)).toString();
+        fetch(url, { credentials: "same-origin" }).then(function (response) {
+          return response.ok ? response.text() : null;
+        }).then(function (html) {
+          if (!html) { return; }
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(form.dataset.live);
+          if (fresh && target) { target.innerHTML = fresh.innerHTML; }
+        }).catch(function () { /* keep the last result; the button still works */ });
+      }, 400);
+    });
+  });
   // Prevent double submission from impatient taps on slow connections.
   document.addEventListener("submit", function (event) {
     var form = event.target;

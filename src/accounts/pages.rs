@@ -66,6 +66,11 @@ impl FormErrors {
         Self::from_text(ctx.t(key).to_owned())
     }
 
+    /// One field's message.
+    pub fn from_field(field: &str, text: String) -> Self {
+        Self(vec![(field.to_owned(), text)])
+    }
+
     /// A message about the whole form rather than one field.
     pub fn from_text(text: String) -> Self {
         Self(vec![(String::new(), text)])

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::rules::{self, PaymentMode, SupportGroup, VoluntaryProblem};
+use super::{Line, amount, percent};
 use crate::app::AppState;
 use crate::error::{AppError, BodyProblems, FieldCode, Problem};
 use crate::policy::{Basis, Policy};
@@ -32,15 +33,6 @@ pub struct VoluntaryRequest {
     on_date: Option<NaiveDate>,
 }
 
-/// One line of a computation: what it is, how it is computed, the amount.
-#[derive(Serialize, ToSchema)]
-pub struct Line {
-    pub label: String,
-    #[schema(example = "22% × 3,000,000")]
-    pub formula: String,
-    pub amount: i64,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct VoluntaryQuote {
     monthly_gross: i64,
@@ -52,27 +44,7 @@ pub struct VoluntaryQuote {
     legal_basis: Vec<Basis>,
 }
 
-fn percent(basis_points: i64) -> String {
-    if basis_points % 100 == 0 {
-        format!("{}%", basis_points / 100)
-    } else {
-        format!("{}.{:02}%", basis_points / 100, basis_points % 100)
-    }
-}
-
-fn amount(vnd: i64) -> String {
-    let digits = vnd.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
-fn basis_of(policy: &Policy, names: &[&'static str], on: NaiveDate) -> Vec<Basis> {
+pub fn basis_of(policy: &Policy, names: &[&'static str], on: NaiveDate) -> Vec<Basis> {
     names
         .iter()
         .filter_map(|name| policy.row(name, on).ok())
@@ -127,38 +99,7 @@ async fn voluntary_si(
         }
         VoluntaryProblem::NotInForce(_) => AppError::invalid("on_date", FieldCode::NoPolicyForDate),
     })?;
-    let t = |key: &str| lang.catalog().text(key).to_owned();
-    let explanation = vec![
-        Line {
-            label: t("calc.line.gross"),
-            formula: format!("{} × {}", percent(price.rate), amount(body.monthly_income)),
-            amount: price.monthly_gross,
-        },
-        Line {
-            label: t("calc.line.support"),
-            formula: format!(
-                "{} × {} × {}",
-                percent(price.support_rate),
-                percent(price.rate),
-                amount(price.poverty_line)
-            ),
-            amount: price.monthly_support,
-        },
-        Line {
-            label: t("calc.line.payable"),
-            formula: format!(
-                "{} − {}",
-                amount(price.monthly_gross),
-                amount(price.monthly_support)
-            ),
-            amount: price.monthly_payable,
-        },
-        Line {
-            label: t("calc.line.period"),
-            formula: format!("{} × {}", price.months, amount(price.monthly_payable)),
-            amount: price.period_total,
-        },
-    ];
+    let explanation = super::explain_voluntary(&price, body.monthly_income, lang, Lang::En);
     let legal_basis = basis_of(
         &policy,
         &[
@@ -273,13 +214,13 @@ async fn household_hi(
             monthly: m,
             period: m * body.months,
             formula: match i {
-                0 => format!("{} × {}", percent(rate), amount(base)),
+                0 => format!("{} × {}", percent(rate), amount(base, Lang::En)),
                 i => {
                     let share = policy
                         .row(shares[(i - 1).min(3)], on)
                         .map(|r| r.value)
                         .unwrap_or_default();
-                    format!("{} × {}", percent(share), amount(monthly[0]))
+                    format!("{} × {}", percent(share), amount(monthly[0], Lang::En))
                 }
             },
         })

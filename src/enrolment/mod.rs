@@ -1,9 +1,99 @@
-//! Voluntary social insurance and household health insurance: their prices (`rules`) — the
-//! first part of issue 4; calculators, registration and payments come next.
+//! Voluntary social insurance and household health insurance: their prices (`rules`) and the
+//! public calculators (API and pages) — the first part of issue 4; registration and payments
+//! come next.
 
 pub mod api;
+pub mod pages;
 pub mod rules;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use self::rules::VoluntaryPrice;
+use crate::web::i18n::Lang;
 
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     api::routes(cfg);
+}
+
+pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
+    pages::routes(cfg);
+}
+
+/// One line of a computation: what it is, how it is computed, the amount.
+#[derive(Serialize, ToSchema)]
+pub struct Line {
+    pub label: String,
+    #[schema(example = "22% × 3,000,000")]
+    pub formula: String,
+    pub amount: i64,
+}
+
+/// The voluntary-SI price, line by line: labels in `lang`, amounts grouped as in `digits`
+/// (pages group as their language does; the API always as in English).
+pub fn explain_voluntary(
+    price: &VoluntaryPrice,
+    income: i64,
+    lang: Lang,
+    digits: Lang,
+) -> Vec<Line> {
+    let t = |key: &str| lang.catalog().text(key).to_owned();
+    let vnd = |v: i64| amount(v, digits);
+    vec![
+        Line {
+            label: t("calc.line.gross"),
+            formula: format!("{} × {}", percent(price.rate), vnd(income)),
+            amount: price.monthly_gross,
+        },
+        Line {
+            label: t("calc.line.support"),
+            formula: format!(
+                "{} × {} × {}",
+                percent(price.support_rate),
+                percent(price.rate),
+                vnd(price.poverty_line)
+            ),
+            amount: price.monthly_support,
+        },
+        Line {
+            label: t("calc.line.payable"),
+            formula: format!(
+                "{} − {}",
+                vnd(price.monthly_gross),
+                vnd(price.monthly_support)
+            ),
+            amount: price.monthly_payable,
+        },
+        Line {
+            label: t("calc.line.period"),
+            formula: format!("{} × {}", price.months, vnd(price.monthly_payable)),
+            amount: price.period_total,
+        },
+    ]
+}
+
+/// Basis points as a percentage: 2200 → `22%`, 450 → `4.50%`.
+pub fn percent(basis_points: i64) -> String {
+    if basis_points % 100 == 0 {
+        format!("{}%", basis_points / 100)
+    } else {
+        format!("{}.{:02}%", basis_points / 100, basis_points % 100)
+    }
+}
+
+/// Digits grouped as written in `lang`: 1.500.000 (vi), 1,500,000 (en).
+pub fn amount(vnd: i64, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = vnd.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    if vnd < 0 { format!("-{out}") } else { out }
 }

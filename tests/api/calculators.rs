@@ -55,4 +55,20 @@ on_both_backends! {
         let bad = app.post_json("/api/v1/calculators/household-hi", &json!({ "members": 0, "months": 5 })).await;
         assert_eq!(bad.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["members", "months"]);
     }
+
+    async fn the_calculator_pages_work_as_plain_forms(backend) {
+        let app = TestApp::spawn(backend).await;
+        // Today's figures (Nov 2026): poverty line 1,500,000, near-poor support 40%.
+        let page = app.get("/calculators/voluntary-si?income=3.000.000&group=near_poor&mode=yearly").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text.contains("40% × 22% × 1.500.000") && page.text.contains("6.336.000 ₫"), "{}", page.text);
+        let low = app.get("/calculators/voluntary-si?income=1000&group=other&mode=monthly&lang=en").await;
+        assert!(low.text.contains("Must be between 1,500,000 and 50,600,000"), "{}", low.text);
+        // Base salary 2,530,000 from 1 Jul 2026: 113,850 × 2.8 × 12.
+        let household = app.get("/calculators/household-hi?members=4&months=12").await;
+        assert!(household.text.contains("3.825.360 ₫"), "{}", household.text);
+        let empty = app.get("/calculators/household-hi").await;
+        assert_eq!(empty.status, StatusCode::OK);
+        assert!(!empty.text.contains("₫"));
+    }
 }

@@ -1,0 +1,222 @@
+//! The calculators as pages: `/calculators/voluntary-si` and `/calculators/household-hi`.
+//! Plain GET forms (they change nothing, so they need no token and the result can be
+//! bookmarked); with JavaScript the result updates as you type.
+
+use actix_web::web::{Data, Query, ServiceConfig};
+use actix_web::{HttpResponse, get};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::rules::{self, PaymentMode, SupportGroup, VoluntaryProblem};
+use super::{Line, amount, percent};
+use crate::accounts::pages::FormErrors;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::policy::Policy;
+use crate::web::pages::{PageContext, ok};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(voluntary_si).service(household_hi);
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct VoluntaryForm {
+    income: String,
+    group: String,
+    mode: String,
+}
+
+#[derive(Template)]
+#[template(path = "calculators/voluntary_si.html")]
+struct VoluntaryPage {
+    ctx: PageContext,
+    form: VoluntaryForm,
+    errors: FormErrors,
+    groups: Vec<(&'static str, &'static str)>,
+    modes: [(&'static str, &'static str); 4],
+    lines: Vec<Line>,
+    total: Option<i64>,
+    today: NaiveDate,
+}
+
+fn parse_amount(text: &str) -> Option<i64> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' ' | '₫'))
+        .collect();
+    digits.parse().ok().filter(|v: &i64| *v > 0)
+}
+
+fn group_key(group: SupportGroup) -> (&'static str, &'static str) {
+    match group {
+        SupportGroup::Poor => ("poor", "calc.group.poor"),
+        SupportGroup::Island => ("island", "calc.group.island"),
+        SupportGroup::NearPoor => ("near_poor", "calc.group.near_poor"),
+        SupportGroup::EthnicMinority => ("ethnic_minority", "calc.group.ethnic_minority"),
+        SupportGroup::Other => ("other", "calc.group.other"),
+    }
+}
+
+const MODES: [(&str, &str); 4] = [
+    ("monthly", "calc.mode.monthly"),
+    ("quarterly", "calc.mode.quarterly"),
+    ("half_yearly", "calc.mode.half_yearly"),
+    ("yearly", "calc.mode.yearly"),
+];
+
+#[get("/calculators/voluntary-si")]
+async fn voluntary_si(
+    ctx: PageContext,
+    state: Data<AppState>,
+    form: Query<VoluntaryForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let today = state.clock.now().date();
+    let policy = state.db.read(|conn| Ok(Policy::load(conn)?)).await?;
+    let in_force = SupportGroup::in_force(&policy, today);
+    let groups = in_force.iter().map(|g| group_key(*g)).collect();
+    let mut page = VoluntaryPage {
+        ctx,
+        groups,
+        modes: MODES,
+        lines: Vec::new(),
+        total: None,
+        today,
+        errors: FormErrors::default(),
+        form,
+    };
+    if page.form.income.is_empty() {
+        return ok(&page);
+    }
+    let group = in_force
+        .into_iter()
+        .find(|g| group_key(*g).0 == page.form.group);
+    let mode =
+        serde_json::from_value::<PaymentMode>(serde_json::Value::String(page.form.mode.clone()))
+            .ok();
+    let (Some(income), Some(group), Some(mode)) = (parse_amount(&page.form.income), group, mode)
+    else {
+        page.errors = FormErrors::message("calc.error.incomplete", &page.ctx);
+        return ok(&page);
+    };
+    match rules::voluntary_si(income, group, mode, today, &policy) {
+        Ok(price) => {
+            page.lines = super::explain_voluntary(&price, income, page.ctx.lang, page.ctx.lang);
+            page.total = Some(price.period_total);
+        }
+        Err(VoluntaryProblem::OutOfBounds { floor, ceiling }) => {
+            let text = page
+                .ctx
+                .t("field.out_of_bounds")
+                .replace("{min}", &amount(floor, page.ctx.lang))
+                .replace("{max}", &amount(ceiling, page.ctx.lang));
+            page.errors = FormErrors::from_field("income", text);
+        }
+        Err(_) => page.errors = FormErrors::message("calc.error.incomplete", &page.ctx),
+    }
+    ok(&page)
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct HouseholdForm {
+    members: String,
+    months: String,
+}
+
+#[derive(Template)]
+#[template(path = "calculators/household_hi.html")]
+struct HouseholdPage {
+    ctx: PageContext,
+    form: HouseholdForm,
+    errors: FormErrors,
+    /// (position, formula, monthly, period)
+    members: Vec<(usize, String, i64, i64)>,
+    total: Option<(i64, i64)>,
+}
+
+#[get("/calculators/household-hi")]
+async fn household_hi(
+    ctx: PageContext,
+    state: Data<AppState>,
+    form: Query<HouseholdForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let today = state.clock.now().date();
+    let mut page = HouseholdPage {
+        ctx,
+        form,
+        errors: FormErrors::default(),
+        members: Vec::new(),
+        total: None,
+    };
+    if page.form.members.is_empty() {
+        return ok(&page);
+    }
+    let members = page
+        .form
+        .members
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=30).contains(n));
+    let months = page
+        .form
+        .months
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|m| [3, 6, 12].contains(m));
+    let (Some(count), Some(months)) = (members, months) else {
+        page.errors = FormErrors::message("calc.error.household", &page.ctx);
+        return ok(&page);
+    };
+    let policy = state.db.read(|conn| Ok(Policy::load(conn)?)).await?;
+    let monthly =
+        rules::household_hi(count, today, &policy).map_err(|e| AppError::Internal(e.into()))?;
+    let base = policy
+        .at(today)
+        .map(|at| at.base_salary)
+        .unwrap_or_default();
+    let shares = [
+        "household_hi_share_2",
+        "household_hi_share_3",
+        "household_hi_share_4",
+        "household_hi_share_5",
+    ];
+    let lang = page.ctx.lang;
+    page.members = monthly
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| {
+            let formula = match i {
+                0 => format!(
+                    "{} × {}",
+                    percent(
+                        policy
+                            .row("household_hi_rate", today)
+                            .map(|r| r.value)
+                            .unwrap_or_default()
+                    ),
+                    amount(base, lang)
+                ),
+                i => format!(
+                    "{} × {}",
+                    percent(
+                        policy
+                            .row(shares[(i - 1).min(3)], today)
+                            .map(|r| r.value)
+                            .unwrap_or_default()
+                    ),
+                    amount(monthly[0], lang)
+                ),
+            };
+            (i + 1, formula, m, m * months)
+        })
+        .collect();
+    let monthly_total: i64 = monthly.iter().sum();
+    page.total = Some((monthly_total, monthly_total * months));
+    ok(&page)
+}
