@@ -2,7 +2,8 @@
 // citizen logs in, sees the book with the months an employer has not paid highlighted,
 // downloads the CSV, opens the printable statement, the health card with its QR code (whose
 // Ed25519 signature is checked here with the published key) and the list of clinics that
-// checked the card. Every page is scanned with axe-core (WCAG 2.2 AA).
+// checked the card. Every page is scanned with axe-core (WCAG 2.2 AA) and must fit the phone's
+// width (wide tables become labelled cards or scroll in their own region, never the page).
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -27,6 +28,34 @@ after(async () => {
   await browser?.close();
   await portal?.stop();
 });
+
+/** The rows of a CSV text (RFC 4180: quoted fields, "" inside quotes, CRLF line ends). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
+    else field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+/** Pages must not scroll sideways on the phone (a wide table scrolls in its own region at most). */
+async function checkFits(page, name, found) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() =>
+    ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  if (scrollWidth > clientWidth) found.push(`[${name}] ${new URL(page.url()).pathname}: the page is ${scrollWidth}px wide on a ${clientWidth}px screen`);
+}
 
 async function api(path, init = {}) {
   const response = await fetch(portal.baseURL + path, init);
@@ -61,21 +90,23 @@ test('the QR on the card is signed with the published Ed25519 key', async () => 
   const published = await api('/api/v1/health-cards/public-key');
   assert.equal(published.algorithm, 'Ed25519');
   const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: published.public_key }, format: 'jwk' });
-  const [prefix, claims, signature] = card.qr_payload.split('.');
+  assert.match(card.card_code, new RegExp(`^[A-Z]{2}[1-5]\\d{2}${SI_CODE}$`), 'the 15-character card code');
+  const [prefix, claims, signature, ...rest] = card.qr_payload.split('.');
   assert.equal(prefix, 'HC1');
+  assert.deepEqual(rest, [], 'HC1.<claims>.<signature>');
   const signed = Buffer.from(`${prefix}.${claims}`);
   const sig = Buffer.from(signature, 'base64url');
   assert.ok(verify(null, signed, key, sig), 'the signature verifies');
   assert.equal(JSON.parse(Buffer.from(claims, 'base64url')).c, card.card_code);
+  // One byte in the middle of the claims changed: the signature no longer verifies.
   const tampered = Buffer.from(signed);
-  tampered[8] ^= 1;
-  assert.ok(!verify(null, tampered, key, sig), 'one changed byte breaks it');
+  tampered[prefix.length + 1 + Math.floor(claims.length / 2)] ^= 1;
+  assert.ok(!verify(null, tampered, key, sig), 'one changed byte of the claims breaks it');
 });
 
 for (const lang of ['vi', 'en']) {
   test(`the demo citizen's book, CSV, statement, card and access log (${lang})`, async () => {
     const t = (key) => CATALOG[lang][key];
-    await clinicCheck();
     const context = await browser.newContext({
       viewport: { width: 360, height: 740 },
       locale: lang === 'vi' ? 'vi-VN' : 'en-GB',
@@ -92,59 +123,92 @@ for (const lang of ['vi', 'en']) {
       await page.fill('#password', PASSWORD);
       await Promise.all([page.waitForURL((url) => url.pathname === '/account'), page.locator('main button[type=submit]').click()]);
       assert.equal(await page.getAttribute('html', 'lang'), lang);
+      for (const [key, href] of [['book.title', '/account/book'], ['card.title', '/account/card'], ['access.title', '/account/access-log']]) {
+        assert.equal(await page.locator('main').getByRole('link', { name: t(key), exact: true }).getAttribute('href'), href);
+      }
       await scan(page, 'account', violations);
+      await checkFits(page, 'account', violations);
 
       // The book: the unpaid months are called out first, with the employer and what to do.
       await page.getByRole('link', { name: t('book.title'), exact: true }).click();
       await page.waitForURL((url) => url.pathname === '/account/book');
-      const unpaid = page.locator('section.alert');
-      await unpaid.getByRole('heading', { name: t('book.unpaid.title') }).waitFor();
-      assert.match(await unpaid.innerText(), new RegExp(DEBTOR));
-      assert.match(await unpaid.innerText(), /2026-08/);
-      assert.ok(await page.locator('#periods-heading ~ .table-wrap tr.owed').count() >= 1, 'the period with owed months is highlighted');
+      const unpaid = page.locator('section.alert[aria-labelledby="unpaid-heading"]');
+      await unpaid.getByRole('heading', { level: 2, name: t('book.unpaid.title') }).waitFor();
+      assert.equal(await unpaid.getByRole('heading', { level: 2 }).getAttribute('id'), 'unpaid-heading');
+      assert.ok(await unpaid.isVisible(), 'the unpaid months are shown');
+      const debtorRows = unpaid.locator('tbody tr', { hasText: DEBTOR });
+      assert.ok(await debtorRows.count() >= 1, `an unpaid month from ${DEBTOR}`);
+      assert.equal(await debtorRows.filter({ hasText: '2026-08' }).count(), 1, 'August 2026 is unpaid');
+      // The period with owed months stands out from the others in the periods table.
+      const owedPeriod = page.locator('#periods-heading ~ .table-wrap tbody tr.owed').first();
+      await owedPeriod.waitFor();
+      assert.ok((await owedPeriod.innerText()).includes(t('book.owed_short')), 'the owed months are counted');
+      const background = (row) => row.evaluate((el) => getComputedStyle(el).backgroundColor);
+      const plainPeriod = page.locator('#periods-heading ~ .table-wrap tbody tr:not(.owed)').first();
+      assert.notEqual(await background(owedPeriod), await background(plainPeriod), 'the owed period is highlighted');
       const timeline = page.locator('svg.timeline');
       assert.equal(await timeline.getAttribute('role'), 'img');
       assert.equal(await timeline.locator('title').textContent(), t('book.timeline.title'));
       await scan(page, 'book', violations);
+      await checkFits(page, 'book', violations);
 
       // The CSV: a file with a byte-order mark, a header row, and the owed month.
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('link', { name: t('book.csv') }).click(),
-      ]);
+      const csvLink = page.getByRole('link', { name: t('book.csv') });
+      assert.equal(await csvLink.getAttribute('href'), '/account/book.csv');
+      assert.notEqual(await csvLink.getAttribute('download'), null, 'the link downloads');
+      const [download] = await Promise.all([page.waitForEvent('download'), csvLink.click()]);
       assert.match(download.suggestedFilename(), new RegExp(`^so-bhxh-${SI_CODE}-.*\\.csv$`));
       const csv = await readFile(await download.path(), 'utf8');
       assert.ok(csv.startsWith('\ufeff'), 'UTF-8 byte-order mark');
-      const lines = csv.slice(1).split('\r\n');
-      assert.equal(lines[0].split(',')[0], t('csv.month'));
-      const august = lines.find((line) => line.startsWith(`2026-08,compulsory,${DEBTOR},`));
+      const [header, ...rows] = parseCsv(csv.slice(1));
+      // month, scheme, unit code, employer, salary basis, the five funds, status, paid_on
+      assert.equal(header.length, 12, `header: ${header}`);
+      assert.equal(header[0], t('csv.month'));
+      assert.ok(rows.length > 12 && rows.every((row) => row.length === 12), 'every row has 12 columns');
+      const august = rows.find(([month, scheme, unit]) => month === '2026-08' && scheme === 'compulsory' && unit === DEBTOR);
       assert.ok(august, `a row for August 2026 from ${DEBTOR}`);
-      assert.equal(august.split(',').at(-2), 'owed');
+      assert.equal(august[10], 'owed');
+      assert.equal(august[11], '', 'not paid on any day');
 
       // The printable statement.
       await page.getByRole('link', { name: t('book.statement') }).click();
       await page.getByRole('heading', { level: 1, name: t('statement.title') }).waitFor();
       assert.ok(await page.getByRole('button', { name: t('statement.print') }).isVisible(), 'print button shown with JavaScript');
       await scan(page, 'statement', violations);
+      await checkFits(page, 'statement', violations);
 
-      // The card with its QR code.
-      await page.goto(`${portal.baseURL}/account/card`);
+      // The card with its QR code, from the account page.
+      await page.goto(`${portal.baseURL}/account`);
+      await page.locator('main').getByRole('link', { name: t('card.title'), exact: true }).click();
+      await page.waitForURL((url) => url.pathname === '/account/card');
       await page.getByRole('heading', { level: 1, name: t('card.title') }).waitFor();
       const details = await page.locator('.hi-card').innerText();
       assert.match(details, new RegExp(SI_CODE));
       assert.match(details, new RegExp(`DN479${SI_CODE}`));
+      assert.match(details, /\b[A-Z]{2}[1-5]\d{2}\d{10}\b/, 'a 15-character card code');
       assert.equal(await page.locator('figure.qr svg').count(), 1);
+      assert.ok(await page.locator('figure.qr svg').isVisible(), 'the QR code is shown');
       await scan(page, 'card', violations);
+      await checkFits(page, 'card', violations);
 
-      // Who checked the card: the demo clinic, just now.
+      // Who checked the card: as it is (empty in the first run), then after a clinic's check.
       await page.getByRole('link', { name: t('card.access_log_link') }).click();
       await page.getByRole('heading', { level: 1, name: t('access.title') }).waitFor();
-      assert.match(await page.locator('main table').innerText(), /Phòng khám Đa khoa An Sinh/);
+      const entries = page.locator('main table tbody tr');
+      const before = await entries.count();
+      if (before === 0) await page.getByText(t('access.none')).waitFor();
       await scan(page, 'access log', violations);
+      await checkFits(page, 'access log', violations);
+      await clinicCheck();
+      await page.reload();
+      assert.equal(await entries.count(), before + 1, 'the check is listed');
+      assert.match(await page.locator('main table').innerText(), /Phòng khám Đa khoa An Sinh/);
+      await scan(page, 'access log with a check', violations);
+      await checkFits(page, 'access log with a check', violations);
 
       const foreign = requests.filter((url) => !/^(data|blob):/.test(url) && new URL(url).hostname !== '127.0.0.1');
       assert.deepEqual(foreign, [], 'requests to hosts other than 127.0.0.1');
-      assert.deepEqual(violations, [], 'axe-core found accessibility violations');
+      assert.deepEqual(violations, [], 'accessibility problems (axe-core, page width)');
     } finally {
       await context.close();
     }
