@@ -11,7 +11,7 @@ use super::rules::{self, PaymentMode, SupportGroup, VoluntaryProblem};
 use super::{Line, amount, percent};
 use crate::app::AppState;
 use crate::error::{AppError, BodyProblems, FieldCode, Problem};
-use crate::policy::{Basis, Policy};
+use crate::policy::{Basis, Parameter, Policy};
 use crate::web::extract::ApiJson;
 use crate::web::i18n::Lang;
 
@@ -44,16 +44,12 @@ pub struct VoluntaryQuote {
     legal_basis: Vec<Basis>,
 }
 
-pub fn basis_of(policy: &Policy, names: &[&'static str], on: NaiveDate) -> Vec<Basis> {
+/// The rows named, as in force on `on`.
+fn basis_of(policy: &Policy, names: &[&'static str], on: NaiveDate) -> Vec<Basis> {
     names
         .iter()
         .filter_map(|name| policy.row(name, on).ok())
-        .map(|row| Basis {
-            name: row.name.clone(),
-            value: row.value,
-            effective_from: row.effective_from,
-            legal_basis: row.legal_basis.clone(),
-        })
+        .map(Parameter::basis)
         .collect()
 }
 

@@ -25,6 +25,18 @@ pub struct Parameter {
     pub status: String,
 }
 
+impl Parameter {
+    /// The row as a result shows it.
+    pub fn basis(&self) -> Basis {
+        Basis {
+            name: self.name.clone(),
+            value: self.value,
+            effective_from: self.effective_from,
+            legal_basis: self.legal_basis.clone(),
+        }
+    }
+}
+
 /// All parameters, every version of each.
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -118,12 +130,7 @@ impl Policy {
         let mut basis = Vec::new();
         let mut get = |name: &'static str| -> Result<i64, NotInForce> {
             let row = self.row(name, date)?;
-            basis.push(Basis {
-                name: row.name.clone(),
-                value: row.value,
-                effective_from: row.effective_from,
-                legal_basis: row.legal_basis.clone(),
-            });
+            basis.push(row.basis());
             Ok(row.value)
         };
         Ok(PolicyAt {
