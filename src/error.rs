@@ -260,25 +260,13 @@ impl AppError {
     }
 }
 
-/// "Must be between {min} and {max}" with the amounts grouped as people write them.
+/// "Must be between {min} and {max}", the amounts grouped with commas in every language (API
+/// documents are read by programs as much as by people).
 fn bounds_text(catalog: &crate::web::i18n::Catalog, min: i64, max: i64) -> String {
     catalog
         .text("field.out_of_bounds")
-        .replace("{min}", &group_digits(min))
-        .replace("{max}", &group_digits(max))
-}
-
-/// 1500000 → "1,500,000" (the problem documents' amounts, readable in both languages).
-fn group_digits(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    if amount < 0 { format!("-{out}") } else { out }
+        .replace("{min}", &Lang::En.group_digits(min))
+        .replace("{max}", &Lang::En.group_digits(max))
 }
 
 impl From<diesel::result::Error> for AppError {

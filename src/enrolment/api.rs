@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::rules::{self, PaymentMode, SupportGroup, VoluntaryProblem};
-use super::{Line, amount, percent};
+use super::{Line, percent};
 use crate::app::AppState;
 use crate::error::{AppError, BodyProblems, FieldCode, Problem};
 use crate::policy::{Basis, Parameter, Policy};
@@ -210,13 +210,13 @@ async fn household_hi(
             monthly: m,
             period: m * body.months,
             formula: match i {
-                0 => format!("{} × {}", percent(rate), amount(base, Lang::En)),
+                0 => format!("{} × {}", percent(rate), Lang::En.group_digits(base)),
                 i => {
                     let share = policy
                         .row(shares[(i - 1).min(3)], on)
                         .map(|r| r.value)
                         .unwrap_or_default();
-                    format!("{} × {}", percent(share), amount(monthly[0], Lang::En))
+                    format!("{} × {}", percent(share), Lang::En.group_digits(monthly[0]))
                 }
             },
         })

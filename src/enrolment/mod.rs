@@ -38,7 +38,7 @@ pub fn explain_voluntary(
     digits: Lang,
 ) -> Vec<Line> {
     let t = |key: &str| lang.catalog().text(key).to_owned();
-    let vnd = |v: i64| amount(v, digits);
+    let vnd = |v: i64| digits.group_digits(v);
     vec![
         Line {
             label: t("calc.line.gross"),
@@ -79,21 +79,4 @@ pub fn percent(basis_points: i64) -> String {
     } else {
         format!("{}.{:02}%", basis_points / 100, basis_points % 100)
     }
-}
-
-/// Digits grouped as written in `lang`: 1.500.000 (vi), 1,500,000 (en).
-pub fn amount(vnd: i64, lang: Lang) -> String {
-    let separator = match lang {
-        Lang::Vi => '.',
-        Lang::En => ',',
-    };
-    let digits = vnd.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(separator);
-        }
-        out.push(digit);
-    }
-    if vnd < 0 { format!("-{out}") } else { out }
 }

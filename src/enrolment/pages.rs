@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::rules::{self, PaymentMode, SupportGroup, VoluntaryProblem};
-use super::{Line, amount, percent};
+use super::{Line, percent};
 use crate::accounts::pages::FormErrors;
 use crate::app::AppState;
 use crate::error::AppError;
@@ -110,8 +110,8 @@ async fn voluntary_si(
             let text = page
                 .ctx
                 .t("field.out_of_bounds")
-                .replace("{min}", &amount(floor, page.ctx.lang))
-                .replace("{max}", &amount(ceiling, page.ctx.lang));
+                .replace("{min}", &page.ctx.lang.group_digits(floor))
+                .replace("{max}", &page.ctx.lang.group_digits(ceiling));
             page.errors = FormErrors::from_field("income", text);
         }
         Err(_) => page.errors = FormErrors::message("calc.error.incomplete", &page.ctx),
@@ -200,7 +200,7 @@ async fn household_hi(
                             .map(|r| r.value)
                             .unwrap_or_default()
                     ),
-                    amount(base, lang)
+                    lang.group_digits(base)
                 ),
                 i => format!(
                     "{} × {}",
@@ -210,7 +210,7 @@ async fn household_hi(
                             .map(|r| r.value)
                             .unwrap_or_default()
                     ),
-                    amount(monthly[0], lang)
+                    lang.group_digits(monthly[0])
                 ),
             };
             (i + 1, formula, m, m * months)

@@ -22,6 +22,28 @@ pub enum Lang {
 pub const LANG_COOKIE: &str = "lang";
 
 impl Lang {
+    /// Digits grouped in thousands as written in this language: `1.500.000` (vi),
+    /// `1,500,000` (en).
+    pub fn group_digits(self, amount: i64) -> String {
+        let separator = match self {
+            Self::Vi => '.',
+            Self::En => ',',
+        };
+        let digits = amount.unsigned_abs().to_string();
+        let mut grouped = String::new();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(separator);
+            }
+            grouped.push(digit);
+        }
+        if amount < 0 {
+            format!("-{grouped}")
+        } else {
+            grouped
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Vi => "vi",

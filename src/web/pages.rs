@@ -74,18 +74,7 @@ impl PageContext {
     /// An amount of money as people write it: `15.000.000 ₫` in Vietnamese, `15,000,000 VND`
     /// in English.
     pub fn money(&self, amount: &i64) -> String {
-        let digits = amount.unsigned_abs().to_string();
-        let separator = match self.lang {
-            Lang::Vi => '.',
-            Lang::En => ',',
-        };
-        let mut grouped = String::new();
-        for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push(separator);
-            }
-            grouped.push(digit);
-        }
+        let grouped = self.lang.group_digits(amount.abs());
         let sign = if *amount < 0 { "−" } else { "" };
         match self.lang {
             Lang::Vi => format!("{sign}{grouped} ₫"),
