@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::Line;
 use super::rules::{self, PaymentMode, SupportGroup, VoluntaryProblem};
-use super::{Line, percent};
 use crate::app::AppState;
 use crate::error::{AppError, BodyProblems, FieldCode, Problem};
 use crate::policy::{Basis, Parameter, Policy};
@@ -189,44 +189,26 @@ async fn household_hi(
     }
     let on = body.on_date.unwrap_or_else(|| state.clock.now().date());
     let policy = state.db.read(|conn| Ok(Policy::load(conn)?)).await?;
-    let monthly = rules::household_hi(body.members as usize, on, &policy)
+    let shares = rules::household_hi(body.members as usize, on, &policy)
         .map_err(|_| AppError::invalid("on_date", FieldCode::NoPolicyForDate))?;
-    let base = policy.at(on).map(|at| at.base_salary).unwrap_or_default();
-    let rate = policy
-        .row("household_hi_rate", on)
-        .map(|r| r.value)
-        .unwrap_or_default();
-    let shares = [
-        "household_hi_share_2",
-        "household_hi_share_3",
-        "household_hi_share_4",
-        "household_hi_share_5",
-    ];
-    let members: Vec<MemberPrice> = monthly
+    let formulas = super::household_formulas(&shares, Lang::En);
+    let members: Vec<MemberPrice> = shares
         .iter()
+        .zip(formulas)
         .enumerate()
-        .map(|(i, &m)| MemberPrice {
+        .map(|(i, (m, formula))| MemberPrice {
             position: i + 1,
-            monthly: m,
-            period: m * body.months,
-            formula: match i {
-                0 => format!("{} × {}", percent(rate), Lang::En.group_digits(base)),
-                i => {
-                    let share = policy
-                        .row(shares[(i - 1).min(3)], on)
-                        .map(|r| r.value)
-                        .unwrap_or_default();
-                    format!("{} × {}", percent(share), Lang::En.group_digits(monthly[0]))
-                }
-            },
+            monthly: m.monthly,
+            period: m.monthly * body.months,
+            formula,
         })
         .collect();
-    let monthly_total: i64 = monthly.iter().sum();
+    let monthly_total: i64 = shares.iter().map(|m| m.monthly).sum();
     let mut names = vec!["base_salary", "household_hi_rate"];
     names.extend(
-        shares
+        rules::HOUSEHOLD_SHARES
             .iter()
-            .take(body.members.saturating_sub(1).min(4) as usize),
+            .take(shares.len().saturating_sub(1)),
     );
     Ok(HttpResponse::Ok().json(HouseholdQuote {
         members,

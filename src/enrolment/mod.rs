@@ -9,7 +9,7 @@ pub mod rules;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use self::rules::VoluntaryPrice;
+use self::rules::{MemberShare, VoluntaryPrice};
 use crate::web::i18n::Lang;
 
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -70,6 +70,14 @@ pub fn explain_voluntary(
             amount: price.period_total,
         },
     ]
+}
+
+/// How each household member's amount is worked out, e.g. `70% × 105,300`.
+pub fn household_formulas(members: &[MemberShare], digits: Lang) -> Vec<String> {
+    members
+        .iter()
+        .map(|m| format!("{} × {}", percent(m.rate), digits.group_digits(m.of)))
+        .collect()
 }
 
 /// Basis points as a percentage: 2200 → `22%`, 450 → `4.50%`.

@@ -8,8 +8,8 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::Line;
 use super::rules::{self, PaymentMode, SupportGroup, VoluntaryProblem};
-use super::{Line, percent};
 use crate::accounts::pages::FormErrors;
 use crate::app::AppState;
 use crate::error::AppError;
@@ -174,49 +174,16 @@ async fn household_hi(
         return ok(&page);
     };
     let policy = state.db.read(|conn| Ok(Policy::load(conn)?)).await?;
-    let monthly =
+    let shares =
         rules::household_hi(count, today, &policy).map_err(|e| AppError::Internal(e.into()))?;
-    let base = policy
-        .at(today)
-        .map(|at| at.base_salary)
-        .unwrap_or_default();
-    let shares = [
-        "household_hi_share_2",
-        "household_hi_share_3",
-        "household_hi_share_4",
-        "household_hi_share_5",
-    ];
-    let lang = page.ctx.lang;
-    page.members = monthly
+    let formulas = super::household_formulas(&shares, page.ctx.lang);
+    page.members = shares
         .iter()
+        .zip(formulas)
         .enumerate()
-        .map(|(i, &m)| {
-            let formula = match i {
-                0 => format!(
-                    "{} × {}",
-                    percent(
-                        policy
-                            .row("household_hi_rate", today)
-                            .map(|r| r.value)
-                            .unwrap_or_default()
-                    ),
-                    lang.group_digits(base)
-                ),
-                i => format!(
-                    "{} × {}",
-                    percent(
-                        policy
-                            .row(shares[(i - 1).min(3)], today)
-                            .map(|r| r.value)
-                            .unwrap_or_default()
-                    ),
-                    lang.group_digits(monthly[0])
-                ),
-            };
-            (i + 1, formula, m, m * months)
-        })
+        .map(|(i, (m, formula))| (i + 1, formula, m.monthly, m.monthly * months))
         .collect();
-    let monthly_total: i64 = monthly.iter().sum();
+    let monthly_total: i64 = shares.iter().map(|m| m.monthly).sum();
     page.total = Some((monthly_total, monthly_total * months));
     ok(&page)
 }

@@ -142,6 +142,23 @@ pub fn voluntary_si(
     })
 }
 
+/// One household member's monthly amount: `rate` of `of` (the base salary for the first
+/// member, the first member's amount for the others).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemberShare {
+    pub monthly: i64,
+    pub rate: i64,
+    pub of: i64,
+}
+
+/// The parameters of the household discount, for the second, third, fourth and later members.
+pub const HOUSEHOLD_SHARES: [&str; 4] = [
+    "household_hi_share_2",
+    "household_hi_share_3",
+    "household_hi_share_4",
+    "household_hi_share_5",
+];
+
 /// Each household member's monthly amount, in the order of the discount (DOMAIN.md §6.1):
 /// the first pays 4.5% of the base salary, the second 70% of that, the third 60%, the fourth
 /// 50%, the fifth and later 40%.
@@ -149,19 +166,29 @@ pub fn household_hi(
     members: usize,
     on: NaiveDate,
     policy: &Policy,
-) -> Result<Vec<i64>, NotInForce> {
+) -> Result<Vec<MemberShare>, NotInForce> {
     let base = policy.at(on)?.base_salary;
-    let first = share(base, policy.row("household_hi_rate", on)?.value);
-    let shares = [
-        policy.row("household_hi_share_2", on)?.value,
-        policy.row("household_hi_share_3", on)?.value,
-        policy.row("household_hi_share_4", on)?.value,
-        policy.row("household_hi_share_5", on)?.value,
-    ];
+    let rate = policy.row("household_hi_rate", on)?.value;
+    let first = share(base, rate);
+    let mut shares = [0; 4];
+    for (slot, name) in shares.iter_mut().zip(HOUSEHOLD_SHARES) {
+        *slot = policy.row(name, on)?.value;
+    }
     Ok((0..members)
         .map(|i| match i {
-            0 => first,
-            i => share(first, shares[(i - 1).min(3)]),
+            0 => MemberShare {
+                monthly: first,
+                rate,
+                of: base,
+            },
+            i => {
+                let rate = shares[(i - 1).min(3)];
+                MemberShare {
+                    monthly: share(first, rate),
+                    rate,
+                    of: first,
+                }
+            }
         })
         .collect())
 }
@@ -293,21 +320,32 @@ mod tests {
     #[test]
     fn example_2_household_of_four_before_and_after_july_2026() {
         let policy = shipped();
-        let before = household_hi(4, day("2026-06-01"), &policy).unwrap();
+        let monthly = |on| -> Vec<i64> {
+            household_hi(4, day(on), &policy)
+                .unwrap()
+                .iter()
+                .map(|m| m.monthly)
+                .collect()
+        };
+        let before = monthly("2026-06-01");
         assert_eq!(before, [105_300, 73_710, 63_180, 52_650]);
         assert_eq!(before.iter().sum::<i64>() * 12, 3_538_080);
-        let after = household_hi(4, day("2026-07-01"), &policy).unwrap();
+        let after = monthly("2026-07-01");
         assert_eq!(after[0] * 12, 1_366_200);
         assert_eq!(after.iter().sum::<i64>() * 12, 3_825_360);
     }
 
     #[test]
     fn fifth_and_later_members_pay_forty_percent() {
-        let members = household_hi(6, day("2026-08-01"), &shipped()).unwrap();
+        let monthly = |n| -> Vec<i64> {
+            household_hi(n, day("2026-08-01"), &shipped())
+                .unwrap()
+                .iter()
+                .map(|m| m.monthly)
+                .collect()
+        };
+        let members = monthly(6);
         assert_eq!(members, [113_850, 79_695, 68_310, 56_925, 45_540, 45_540]);
-        assert_eq!(
-            household_hi(1, day("2026-08-01"), &shipped()).unwrap(),
-            [113_850]
-        );
+        assert_eq!(monthly(1), [113_850]);
     }
 }
