@@ -3,7 +3,6 @@
 //! presenting a used one again (a stolen copy racing the owner) revokes the whole family.
 
 use actix_web::dev::Payload;
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
@@ -15,6 +14,7 @@ use crate::app::AppState;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::secrets::{random_token, token_hash};
+use crate::web::client::bearer_token;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {
@@ -144,16 +144,9 @@ impl FromRequest for ApiCaller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let token = req
-                .headers()
-                .get(AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .ok_or(AppError::Unauthenticated)?;
+            let token = bearer_token(&req).ok_or(AppError::Unauthenticated)?;
             let state = AppState::of(&req);
-            let hash = token_hash(token);
+            let hash = token_hash(&token);
             let now = state.clock.now();
             let (token, account) = state
                 .db

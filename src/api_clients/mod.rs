@@ -9,7 +9,6 @@ mod store;
 use std::fmt;
 
 use actix_web::dev::Payload;
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
@@ -20,6 +19,7 @@ use crate::clock::Timestamp;
 use crate::db::DbConn;
 use crate::error::{AppError, FieldCode, FieldError};
 use crate::secrets::{random_token, token_hash};
+use crate::web::client::bearer_token;
 
 pub use store::{ClientRecord, by_client_id, list};
 
@@ -190,17 +190,6 @@ impl ClientCaller {
     }
 }
 
-/// The bearer token of a request, if any.
-pub fn bearer(req: &HttpRequest) -> Option<String> {
-    req.headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 200)
-        .map(str::to_owned)
-}
-
 /// A request's bearer token, not yet checked (401 when there is none): for handlers that check
 /// it inside their own transaction.
 pub struct BearerToken(pub String);
@@ -211,7 +200,7 @@ impl FromRequest for BearerToken {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(
-            bearer(req)
+            bearer_token(req)
                 .map(BearerToken)
                 .ok_or(AppError::Unauthenticated),
         )
@@ -243,7 +232,7 @@ impl FromRequest for ClientCaller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let token = bearer(&req).ok_or(AppError::Unauthenticated)?;
+            let token = bearer_token(&req).ok_or(AppError::Unauthenticated)?;
             let state = AppState::of(&req);
             let now = state.clock.now();
             state

@@ -17,3 +17,15 @@ pub fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> IpAddr {
         .or_else(|| req.peer_addr().map(|addr| addr.ip()))
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
+
+/// The `Authorization: Bearer …` token of a request, if any (ours are 43 characters; anything
+/// over 200 is not one of ours).
+pub fn bearer_token(req: &actix_web::HttpRequest) -> Option<String> {
+    req.headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200)
+        .map(str::to_owned)
+}
