@@ -5,11 +5,15 @@
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get, post};
+use serde::Serialize;
 
 use super::{Arrears, Declaration, DeclarationRequest, Payment, PaymentRequest};
 use crate::api_clients::ClientCaller;
 use crate::app::AppState;
+use crate::clock::Timestamp;
+use crate::db::DbConn;
 use crate::error::{AppError, BodyProblems, Problem};
+use crate::insurance_book::store::Employer;
 use crate::web::extract::ApiJson;
 use crate::web::idempotency::{Answer, IdempotencyKey, Keyed};
 
@@ -54,20 +58,16 @@ async fn declare(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<DeclarationRequest, DECLARATION_LIMIT>,
 ) -> Result<HttpResponse, AppError> {
-    let unit_code = unit_code.into_inner();
-    let keyed = Keyed::new(&caller.id, key, &format!("declare {unit_code}"), &body)?;
-    let now = state.clock.now();
-    let answer = state
-        .db
-        .write(move |conn| {
-            let employer = super::employer_for(conn, &caller, &unit_code)?;
-            keyed.run(conn, now, |conn| {
-                let declaration = super::declare(conn, &employer, &body, &caller.id, now)?;
-                Answer::json(StatusCode::CREATED, &declaration)
-            })
-        })
-        .await?;
-    Ok(answer.into_response())
+    employer_change(
+        &state,
+        caller,
+        unit_code.into_inner(),
+        key,
+        "declare",
+        body,
+        |conn, employer, caller, body, now| super::declare(conn, employer, body, &caller.id, now),
+    )
+    .await
 }
 
 /// Record a payment received from the employer.
@@ -101,16 +101,44 @@ async fn pay(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<PaymentRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let unit_code = unit_code.into_inner();
-    let keyed = Keyed::new(&caller.id, key, &format!("pay {unit_code}"), &body)?;
+    employer_change(
+        &state,
+        caller,
+        unit_code.into_inner(),
+        key,
+        "pay",
+        body,
+        |conn, employer, _, body, now| super::record_payment(conn, employer, body, now),
+    )
+    .await
+}
+
+/// A keyed change to one employer's account, in one transaction: the client must act for the
+/// employer; a repeat of the same request under the same key gets the first answer (201).
+async fn employer_change<B, R>(
+    state: &AppState,
+    caller: ClientCaller,
+    unit_code: String,
+    key: IdempotencyKey,
+    operation: &str,
+    body: B,
+    change: impl FnOnce(&mut DbConn, &Employer, &ClientCaller, &B, Timestamp) -> Result<R, AppError>
+    + Send
+    + 'static,
+) -> Result<HttpResponse, AppError>
+where
+    B: Serialize + Send + 'static,
+    R: Serialize,
+{
+    let keyed = Keyed::new(&caller.id, key, &format!("{operation} {unit_code}"), &body)?;
     let now = state.clock.now();
     let answer = state
         .db
         .write(move |conn| {
             let employer = super::employer_for(conn, &caller, &unit_code)?;
             keyed.run(conn, now, |conn| {
-                let payment = super::record_payment(conn, &employer, &body, now)?;
-                Answer::json(StatusCode::CREATED, &payment)
+                let result = change(conn, &employer, &caller, &body, now)?;
+                Answer::json(StatusCode::CREATED, &result)
             })
         })
         .await?;
