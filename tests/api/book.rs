@@ -460,6 +460,11 @@ on_both_backends! {
         assert!(ansinh::health_card::signing::verify_with(&public, &tampered).is_err());
         assert_eq!(verify(json!({ "qr_payload": payload })).await["valid"], true);
         assert_eq!(verify(json!({ "qr_payload": tampered })).await, json!({ "valid": false, "reason": "bad_signature" }));
+        // Bad input is refused, field by field, and not recorded as a check.
+        let empty = app.post_json_auth("/api/v1/health-cards/verify", &clinic, &json!({})).await;
+        assert_eq!(empty.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["card_number", "full_name", "birth_date"]);
+        let malformed = app.post_json_auth("/api/v1/health-cards/verify", &clinic, &json!({ "card_number": "12AB", "full_name": "A", "birth_date": "17/05/1990" })).await;
+        assert_eq!(malformed.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["card_number", "birth_date"]);
 
         // Every check of the card is in the holder's access log, with who checked.
         let log = app.get_auth("/api/v1/me/access-log", &fixture.token).await;
@@ -505,6 +510,10 @@ on_both_backends! {
         app.get_auth("/api/v1/me/contributions/summary", &token).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
         app.get_auth("/api/v1/me/health-card", &token).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
         assert_eq!(app.get_auth("/api/v1/me/access-log", &token).await.body["entries"], json!([]));
+        for query in ["from=2026-13", "from=2026-08&to=2026-01", "to="] {
+            let bad = app.get_auth(&format!("/api/v1/me/contributions?{query}"), &fixture.token).await;
+            bad.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        }
         for path in ["/api/v1/me/contributions", "/api/v1/me/health-card", "/api/v1/me/access-log"] {
             app.get(path).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthenticated");
         }
