@@ -24,6 +24,11 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub mail_dir: PathBuf,
+    /// Uploaded documents, outside the web root, under random names.
+    pub upload_dir: PathBuf,
+    /// A command run on every upload with the file's path as its argument (e.g. a virus
+    /// scanner); a non-zero exit refuses the file. Unset: no scan.
+    pub upload_scanner: Option<String>,
     pub outbox_poll: Duration,
     /// Seed the demo accounts on start when the database has none.
     pub seed_demo: bool,
@@ -100,6 +105,8 @@ impl Settings {
             smtp_url: None,
             mail_from: "An Sinh <no-reply@ansinh.local>".into(),
             mail_dir: PathBuf::from("data/mail"),
+            upload_dir: PathBuf::from("data/uploads"),
+            upload_scanner: None,
             outbox_poll: Duration::from_millis(1000),
             seed_demo: true,
             bench_endpoints: false,
@@ -136,6 +143,10 @@ impl Settings {
         if let Some(v) = var("MAIL_DIR") {
             s.mail_dir = v.into();
         }
+        if let Some(v) = var("UPLOAD_DIR") {
+            s.upload_dir = v.into();
+        }
+        s.upload_scanner = var("UPLOAD_SCANNER");
         if let Some(v) = var("SEED_DEMO") {
             s.seed_demo = parse_bool("SEED_DEMO", &v)?;
         }

@@ -57,6 +57,22 @@ pub enum FieldCode {
     ScopeNeedsEmployer,
     ScopeNeedsFacility,
     OutOfBounds,
+    /// Over the per-file size limit.
+    FileTooLarge,
+    /// Not a PDF, JPEG or PNG (judged by the content, not the name).
+    FileType,
+    /// The upload scanner refused the file (or could not run).
+    FileRejected,
+    /// The declared support group needs a supporting document.
+    EvidenceRequired,
+    /// A payment differs from the amount due.
+    AmountMismatch,
+    /// A household registration needs at least one member to price.
+    NoMembers,
+    /// The same person appears twice in one household.
+    DuplicateMember,
+    /// Cover cannot start in a month that has already begun.
+    MonthInPast,
 }
 
 impl FieldCode {
@@ -93,6 +109,14 @@ impl FieldCode {
             Self::ScopeNeedsEmployer => "scope_needs_employer",
             Self::ScopeNeedsFacility => "scope_needs_facility",
             Self::OutOfBounds => "out_of_bounds",
+            Self::FileTooLarge => "file_too_large",
+            Self::FileType => "file_type",
+            Self::FileRejected => "file_rejected",
+            Self::EvidenceRequired => "evidence_required",
+            Self::AmountMismatch => "amount_mismatch",
+            Self::NoMembers => "no_members",
+            Self::DuplicateMember => "duplicate_member",
+            Self::MonthInPast => "month_in_past",
         }
     }
 }
@@ -163,6 +187,10 @@ pub enum AppError {
     #[error("a request with this Idempotency-Key is in progress")]
     IdempotencyInProgress,
     /// A dependency (the database) is down or saturated: retry shortly.
+    /// The thing is not in a state that allows this (submitting twice, changing a decided
+    /// registration): 409, with `detail` saying which state it is in.
+    #[error("not allowed in state {0}")]
+    WrongState(String),
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -194,6 +222,7 @@ impl AppError {
             Self::IdempotencyKeyRequired => "idempotency_key_required",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyInProgress => "idempotency_in_progress",
+            Self::WrongState(_) => "wrong_state",
             Self::Unavailable => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -221,6 +250,11 @@ impl AppError {
             ),
             Self::Malformed { detail, .. } => Some(detail.clone()),
             Self::OutOfBounds { min, max, .. } => Some(bounds_text(catalog, *min, *max)),
+            Self::WrongState(state) => Some(
+                catalog
+                    .text("problem.wrong_state.detail")
+                    .replace("{state}", catalog.text(&format!("status.{state}"))),
+            ),
             _ => None,
         };
         let errors = match self {
@@ -289,7 +323,7 @@ impl ResponseError for AppError {
                 StatusCode::BAD_REQUEST
             }
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::IdempotencyInProgress => StatusCode::CONFLICT,
+            Self::IdempotencyInProgress | Self::WrongState(_) => StatusCode::CONFLICT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,

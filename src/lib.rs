@@ -32,7 +32,10 @@
 //!   arrears with late-payment interest.
 //! - [`health_card`] — the health-insurance card with its signed QR, the clinic check and the
 //!   holder's access log.
-//! - [`enrolment`] — voluntary SI and household HI: the pricing rules so far.
+//! - [`enrolment`] — voluntary SI and household HI: prices, public calculators, registration,
+//!   staff decisions, payment schedules, payments into the book, household cards, reminders.
+//! - [`documents`] — uploaded files: type sniffed from content, size cap, scanner hook, stored
+//!   outside the web root under random names.
 //! - [`api_clients`] — third-party applications and their OAuth2 client-credentials tokens.
 //! - [`demo`] — demo data for the embedded default (clearly marked as demo).
 //!
@@ -55,6 +58,7 @@ pub mod accounts;
 pub mod api_clients;
 pub mod declarations;
 pub mod demo;
+pub mod documents;
 pub mod enrolment;
 pub mod health_card;
 pub mod home;

@@ -25,6 +25,7 @@ use utoipa_actix_web::AppExt;
         (name = "employers", description = "Monthly declarations, payments and arrears, for employers' payroll software"),
         (name = "api clients", description = "OAuth2 client-credentials tokens for third-party applications"),
         (name = "calculators", description = "Public price calculators for voluntary social insurance and household health insurance"),
+        (name = "enrolments", description = "Registering for voluntary social insurance and household health insurance, and payments collected for them"),
     ),
 )]
 pub struct ApiDoc;
@@ -44,6 +45,9 @@ impl Modify for BearerAuth {
                     "submit an employer's declarations and payments, read its arrears"
                 }
                 crate::api_clients::Scope::CardsVerify => "check health-insurance cards",
+                crate::api_clients::Scope::CollectionsWrite => {
+                    "record payments collected for voluntary SI and household HI registrations"
+                }
             };
             (scope.as_str(), meaning)
         });

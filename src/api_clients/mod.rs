@@ -34,15 +34,24 @@ pub enum Scope {
     #[serde(rename = "cards:verify")]
     #[value(name = "cards:verify")]
     CardsVerify,
+    /// Record payments collected for voluntary SI and household HI registrations.
+    #[serde(rename = "collections:write")]
+    #[value(name = "collections:write")]
+    CollectionsWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 2] = [Scope::DeclarationsWrite, Scope::CardsVerify];
+    pub const ALL: [Scope; 3] = [
+        Scope::DeclarationsWrite,
+        Scope::CardsVerify,
+        Scope::CollectionsWrite,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DeclarationsWrite => "declarations:write",
             Self::CardsVerify => "cards:verify",
+            Self::CollectionsWrite => "collections:write",
         }
     }
 
@@ -77,6 +86,8 @@ pub enum Binding {
     Employer(String),
     /// A health facility, by its code (e.g. `79071`); the client's name is the facility's.
     Facility(String),
+    /// A collection agent (post office, bank) acting for no particular employer or facility.
+    Agency,
 }
 
 /// A new client's credentials. The secret is shown once.
@@ -127,6 +138,10 @@ pub fn create_checked(
     let binding = match (employer.is_empty(), facility.is_empty()) {
         (false, true) => Some(Binding::Employer(employer.to_owned())),
         (true, false) => Some(Binding::Facility(facility.to_owned())),
+        // Only collecting payments needs no binding.
+        (true, true) if !scopes.is_empty() && scopes.iter().all(|s| *s == Scope::CollectionsWrite) => {
+            Some(Binding::Agency)
+        }
         _ => {
             errors.push(FieldError::new("employer", FieldCode::ExactlyOneBinding));
             None

@@ -46,6 +46,7 @@ struct ClientForm {
     name: String,
     scope_declarations: Option<String>,
     scope_cards: Option<String>,
+    scope_collections: Option<String>,
     employer: String,
     facility: String,
 }
@@ -58,6 +59,9 @@ impl ClientForm {
         }
         if self.scope_cards.is_some() {
             scopes.push(Scope::CardsVerify);
+        }
+        if self.scope_collections.is_some() {
+            scopes.push(Scope::CollectionsWrite);
         }
         scopes
     }

@@ -42,6 +42,7 @@ pub fn insert(
             (Some(id), None)
         }
         Binding::Facility(code) => (None, Some(code.clone())),
+        Binding::Agency => (None, None),
     };
     diesel::insert_into(api_clients::table)
         .values((

@@ -206,6 +206,7 @@ diesel::table! {
         facility_name -> Text,
         five_year_date -> Nullable<Date>,
         issued_at -> Timestamp,
+        enrolment_id -> Nullable<Text>,
     }
 }
 
@@ -256,6 +257,78 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        owner_account_id -> Text,
+        stored_name -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> Text,
+        account_id -> Text,
+        kind -> Text,
+        status -> Text,
+        monthly_income -> Nullable<BigInt>,
+        support_group -> Nullable<Text>,
+        evidence_id -> Nullable<Text>,
+        payment_mode -> Text,
+        start_month -> Date,
+        decision_reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        stopped_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrolment_members (enrolment_id, position) {
+        enrolment_id -> Text,
+        position -> Integer,
+        personal_id -> Text,
+        full_name -> Text,
+        birth_date -> Date,
+        relationship -> Text,
+        covered_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    enrolment_instalments (enrolment_id, seq) {
+        enrolment_id -> Text,
+        seq -> Integer,
+        first_month -> Date,
+        months -> Integer,
+        monthly_income -> BigInt,
+        monthly_gross -> BigInt,
+        monthly_support -> BigInt,
+        supported_months -> Integer,
+        amount -> BigInt,
+        due_date -> Date,
+        paid_on -> Nullable<Date>,
+        reference -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reminders_sent (kind, subject) {
+        kind -> Text,
+        subject -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
@@ -267,6 +340,9 @@ diesel::joinable!(health_cards -> people (person_id));
 diesel::joinable!(client_tokens -> api_clients (client_id));
 diesel::joinable!(card_checks -> api_clients (client_id));
 diesel::joinable!(api_clients -> employers (employer_id));
+diesel::joinable!(enrolments -> accounts (account_id));
+diesel::joinable!(enrolment_members -> enrolments (enrolment_id));
+diesel::joinable!(enrolment_instalments -> enrolments (enrolment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -288,4 +364,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     client_tokens,
     card_checks,
     idempotency_keys,
+    documents,
+    enrolments,
+    enrolment_members,
+    enrolment_instalments,
+    reminders_sent,
 );

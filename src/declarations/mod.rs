@@ -427,3 +427,38 @@ pub fn arrears(
         interest_basis,
     })
 }
+
+/// A paid voluntary month for the book (from a voluntary SI instalment).
+pub struct VoluntaryMonth {
+    pub month: Month,
+    pub income: i64,
+    /// 22% of the income, all of it to the pension and survivorship fund.
+    pub gross: i64,
+    pub state_support: i64,
+    pub due_date: NaiveDate,
+    pub paid_on: NaiveDate,
+}
+
+/// Puts paid voluntary months into the person's book (inside the caller's transaction).
+pub fn record_voluntary(
+    conn: &mut DbConn,
+    person_id: &str,
+    months: &[VoluntaryMonth],
+) -> Result<(), AppError> {
+    let rows: Vec<_> = months
+        .iter()
+        .map(|m| {
+            store::NewMonth::voluntary(
+                person_id,
+                m.month.first_day(),
+                m.income,
+                m.gross,
+                m.state_support,
+                m.due_date,
+                m.paid_on,
+            )
+        })
+        .collect();
+    store::insert_months(conn, &rows)?;
+    Ok(())
+}

@@ -65,6 +65,39 @@ impl<'a> NewMonth<'a> {
             paid_on: None,
         }
     }
+
+    /// A paid voluntary month: all of the 22% (`gross`) goes to the pension and survivorship
+    /// fund, the person paying it less the state's support, which is recorded beside it.
+    pub fn voluntary(
+        person_id: &'a str,
+        month: NaiveDate,
+        income: i64,
+        gross: i64,
+        state_support: i64,
+        due_date: NaiveDate,
+        paid_on: NaiveDate,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            person_id,
+            employer_id: None,
+            scheme: "voluntary",
+            month,
+            salary_basis: income,
+            pension_employee: gross - state_support,
+            pension_employer: 0,
+            sickness_employer: 0,
+            accident_employer: 0,
+            unemployment_employee: 0,
+            unemployment_employer: 0,
+            health_employee: 0,
+            health_employer: 0,
+            state_support,
+            declaration_id: None,
+            due_date,
+            paid_on: Some(paid_on),
+        }
+    }
 }
 
 /// Serialises the declarations and payments of one employer: on PostgreSQL the row lock taken

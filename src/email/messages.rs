@@ -147,6 +147,28 @@ pub fn staff_invitation(lang: Lang, to: &str, name: &str, link: &str, role: &str
     .render()
 }
 
+/// A notice about a registration or its payments (`kind` picks the texts: submitted, approved,
+/// rejected, payment recorded, payment due, card renewal). It links to the registration's page
+/// and carries no amounts; `extra` fills placeholders such as the refusal reason or a date.
+pub fn enrolment_notice(
+    lang: Lang,
+    to: &str,
+    name: &str,
+    kind: &str,
+    link: &str,
+    extra: &[(&str, String)],
+) -> Email {
+    Message {
+        lang,
+        to,
+        name,
+        kind,
+        link: Some(link),
+        extra,
+    }
+    .render()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,16 @@
-//! Voluntary social insurance and household health insurance: their prices (`rules`) and the
-//! public calculators (API and pages) — the first part of issue 4; registration and payments
-//! come next.
+//! Voluntary social insurance and household health insurance: their prices (`rules`), the
+//! public calculators, and registering for them — draft, submission, staff decision, the
+//! payment schedule (`schedule`) and payments that put voluntary months into the book or
+//! cards into the household's hands (`registration`).
 
 pub mod api;
 pub mod pages;
+pub mod registration;
+pub mod registration_api;
 pub mod rules;
+pub mod schedule;
+mod store;
+pub mod view;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -14,6 +20,7 @@ use crate::web::i18n::Lang;
 
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     api::routes(cfg);
+    registration_api::routes(cfg);
 }
 
 pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
