@@ -155,7 +155,7 @@ impl Application {
     }
 }
 
-/// Forgets old throttling state every few minutes.
+/// Every few minutes: forgets old throttling state and queues the reminder emails now due.
 fn spawn_housekeeping(state: Data<AppState>, mut stop: watch::Receiver<bool>) {
     tokio::spawn(async move {
         loop {
@@ -172,6 +172,14 @@ fn spawn_housekeeping(state: Data<AppState>, mut stop: watch::Receiver<bool>) {
                 .await
             {
                 tracing::warn!(%error, "sweeping old login failures failed");
+            }
+            let (public_url, now) = (state.settings.public_url.clone(), state.clock.now());
+            if let Err(error) = state
+                .db
+                .write(move |conn| crate::enrolment::reminders::send_due(conn, &public_url, now))
+                .await
+            {
+                tracing::warn!(%error, "queueing reminder emails failed");
             }
         }
     });

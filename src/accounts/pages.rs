@@ -41,6 +41,13 @@ impl FormErrors {
     pub fn from_error(error: AppError, ctx: &PageContext) -> Result<Self, AppError> {
         match error {
             AppError::Invalid(errors) => Ok(Self::from_fields(&errors, ctx)),
+            AppError::OutOfBounds { field, min, max } => {
+                let text = ctx
+                    .t("field.out_of_bounds")
+                    .replace("{min}", &ctx.lang.group_digits(min))
+                    .replace("{max}", &ctx.lang.group_digits(max));
+                Ok(Self::from_field(&field, text))
+            }
             other => Err(other),
         }
     }

@@ -3,9 +3,12 @@
 //! payment schedule (`schedule`) and payments that put voluntary months into the book or
 //! cards into the household's hands (`registration`).
 
+pub mod account_pages;
+pub mod admin_pages;
 pub mod api;
 pub mod pages;
 pub mod registration;
+pub mod reminders;
 pub mod registration_api;
 pub mod rules;
 pub mod schedule;
@@ -25,6 +28,8 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
     pages::routes(cfg);
+    account_pages::routes(cfg);
+    admin_pages::routes(cfg);
 }
 
 /// One line of a computation: what it is, how it is computed, the amount.

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
 use crate::db::schema::{
-    contribution_months, enrolment_instalments, enrolment_members, enrolments, health_cards,
+    accounts, contribution_months, enrolment_instalments, enrolment_members, enrolments, health_cards,
     people,
 };
 
@@ -229,19 +229,38 @@ pub fn covering_card(
         .optional()
 }
 
-/// Household cards that expire on `on`, with the registration that bought them.
+/// Registrations whose household cards expire between `from` and `until` (inclusive), with
+/// the expiry date.
 pub fn household_cards_expiring(
     conn: &mut DbConn,
-    on: NaiveDate,
-) -> QueryResult<Vec<(String, String, String)>> {
+    from: NaiveDate,
+    until: NaiveDate,
+) -> QueryResult<Vec<(String, NaiveDate)>> {
     health_cards::table
-        .inner_join(people::table)
-        .filter(health_cards::valid_to.eq(on))
+        .filter(health_cards::valid_to.between(from, until))
         .filter(health_cards::enrolment_id.is_not_null())
-        .select((
-            health_cards::card_code,
-            people::full_name,
-            health_cards::enrolment_id.assume_not_null(),
-        ))
+        .select((health_cards::enrolment_id.assume_not_null(), health_cards::valid_to))
+        .distinct()
         .load(conn)
+}
+
+/// Who registered, as staff see them beside the registration.
+#[derive(Clone, Debug, Queryable)]
+pub struct Applicant {
+    pub full_name: String,
+    pub email: String,
+    pub personal_id: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+}
+
+pub fn applicant(conn: &mut DbConn, account_id: &str) -> QueryResult<Applicant> {
+    accounts::table
+        .find(account_id)
+        .select((
+            accounts::full_name,
+            accounts::email,
+            accounts::personal_id,
+            accounts::birth_date,
+        ))
+        .first(conn)
 }

@@ -212,3 +212,88 @@ pub fn view(
         decided_at: row.decided_at,
     })
 }
+
+// Catalog keys for the pages (static, so templates can pass them straight to `ctx.t`).
+
+impl EnrolmentView {
+    pub fn kind_key(&self) -> &'static str {
+        match self.kind {
+            Kind::VoluntarySi => "enrol.kind.voluntary_si",
+            Kind::HouseholdHi => "enrol.kind.household_hi",
+        }
+    }
+
+    pub fn status_key(&self) -> &'static str {
+        match self.status {
+            Status::Draft => "status.draft",
+            Status::Submitted => "status.submitted",
+            Status::Approved => "status.approved",
+            Status::Rejected => "status.rejected",
+            Status::Stopped => "status.stopped",
+        }
+    }
+
+    /// What the status means for the citizen, and what happens next.
+    pub fn status_help_key(&self) -> &'static str {
+        match self.status {
+            Status::Draft => "enrol.help.draft",
+            Status::Submitted => "enrol.help.submitted",
+            Status::Approved => "enrol.help.approved",
+            Status::Rejected => "enrol.help.rejected",
+            Status::Stopped => "enrol.help.stopped",
+        }
+    }
+
+    pub fn group_key(&self) -> &'static str {
+        match self.support_group {
+            Some(SupportGroup::Poor) => "calc.group.poor",
+            Some(SupportGroup::Island) => "calc.group.island",
+            Some(SupportGroup::NearPoor) => "calc.group.near_poor",
+            Some(SupportGroup::EthnicMinority) => "calc.group.ethnic_minority",
+            Some(SupportGroup::Other) | None => "calc.group.other",
+        }
+    }
+
+    pub fn mode_key(&self) -> &'static str {
+        match self.payment_mode {
+            PaymentMode::Monthly => "calc.mode.monthly",
+            PaymentMode::Quarterly => "calc.mode.quarterly",
+            PaymentMode::HalfYearly => "calc.mode.half_yearly",
+            PaymentMode::Yearly => "calc.mode.yearly",
+        }
+    }
+}
+
+impl MemberView {
+    pub fn relationship_key(&self) -> &'static str {
+        match self.relationship {
+            Relationship::Self_ => "enrol.rel.self",
+            Relationship::Spouse => "enrol.rel.spouse",
+            Relationship::Child => "enrol.rel.child",
+            Relationship::Parent => "enrol.rel.parent",
+            Relationship::Sibling => "enrol.rel.sibling",
+            Relationship::Grandparent => "enrol.rel.grandparent",
+            Relationship::Grandchild => "enrol.rel.grandchild",
+            Relationship::Other => "enrol.rel.other",
+        }
+    }
+}
+
+impl InstalmentView {
+    pub fn state_key(&self) -> &'static str {
+        match self.state {
+            InstalmentState::Paid => "enrol.state.paid",
+            InstalmentState::Due => "enrol.state.due",
+            InstalmentState::Overdue => "enrol.state.overdue",
+        }
+    }
+}
+
+impl Kind {
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Kind::VoluntarySi => "enrol.voluntary.title",
+            Kind::HouseholdHi => "enrol.household.title",
+        }
+    }
+}

@@ -22,6 +22,18 @@ pub const HEADER: &str = "Idempotency-Key";
 /// The caller's key: 1–255 visible ASCII characters.
 pub struct IdempotencyKey(String);
 
+impl IdempotencyKey {
+    /// A key from the header, or from a form's hidden field (pages: one key per form shown).
+    pub fn parse(text: &str) -> Result<Self, AppError> {
+        let key = text.trim();
+        if !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic()) {
+            Ok(IdempotencyKey(key.to_owned()))
+        } else {
+            Err(AppError::IdempotencyKeyRequired)
+        }
+    }
+}
+
 impl FromRequest for IdempotencyKey {
     type Error = AppError;
     type Future = std::future::Ready<Result<Self, AppError>>;
@@ -31,10 +43,8 @@ impl FromRequest for IdempotencyKey {
             .headers()
             .get(HEADER)
             .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()))
-            .map(|k| IdempotencyKey(k.to_owned()))
-            .ok_or(AppError::IdempotencyKeyRequired);
+            .ok_or(AppError::IdempotencyKeyRequired)
+            .and_then(IdempotencyKey::parse);
         std::future::ready(key)
     }
 }

@@ -1,0 +1,311 @@
+//! The staff side of registrations (a simple queue; the full work queue is issue 7):
+//! `/admin/enrolments` lists what waits for a decision, oldest first; a registration's page
+//! shows the plan beside the applicant and lets staff approve or reject it (approvers and
+//! administrators only) and record a payment taken at the office.
+
+use actix_web::http::StatusCode;
+use actix_web::web::{Data, Path, ServiceConfig};
+use actix_web::{HttpResponse, get, post};
+use askama::Template;
+use serde::Deserialize;
+
+use super::registration::{self, PaymentRequest};
+use super::store;
+use super::view::{EnrolmentView, view};
+use crate::accounts::model::{PersonalId, Role};
+use crate::accounts::pages::FormErrors;
+use crate::accounts::session::StaffSession;
+use crate::app::AppState;
+use crate::documents;
+use crate::error::{AppError, FieldCode};
+use crate::policy::Policy;
+use crate::web::errors::see_other;
+use crate::web::extract::PageForm;
+use crate::web::pages::{PageContext, ok, render};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(queue)
+        .service(review)
+        .service(decide)
+        .service(pay)
+        .service(evidence);
+}
+
+/// Who may see registrations and record payments: clerks, approvers, administrators.
+fn reviewer(me: &StaffSession) -> Result<Role, AppError> {
+    match me.0.role() {
+        Some(role @ (Role::Clerk | Role::Approver | Role::Admin)) => Ok(role),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Who may decide: approvers and administrators.
+fn decider(me: &StaffSession) -> Result<(), AppError> {
+    match reviewer(me)? {
+        Role::Approver | Role::Admin => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// A line of the queue.
+struct Waiting {
+    view: EnrolmentView,
+    applicant: String,
+    waiting_days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "staff/enrolments.html")]
+struct QueuePage {
+    ctx: PageContext,
+    waiting: Vec<Waiting>,
+}
+
+#[get("/admin/enrolments")]
+async fn queue(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: StaffSession,
+) -> Result<HttpResponse, AppError> {
+    reviewer(&me)?;
+    let now = state.clock.now();
+    let waiting = state
+        .db
+        .read(move |conn| {
+            let policy = Policy::load(conn)?;
+            let mut waiting = Vec::new();
+            for row in store::waiting(conn)? {
+                let applicant = store::applicant(conn, &row.account_id)?;
+                let submitted = row.submitted_at.unwrap_or(row.created_at);
+                waiting.push(Waiting {
+                    view: view(conn, &row, &policy, now.date())?,
+                    applicant: applicant.full_name,
+                    waiting_days: (now - submitted).num_days(),
+                });
+            }
+            Ok(waiting)
+        })
+        .await?;
+    ok(&QueuePage { ctx, waiting })
+}
+
+#[derive(Template)]
+#[template(path = "staff/enrolment.html")]
+struct ReviewPage {
+    ctx: PageContext,
+    enrolment: EnrolmentView,
+    applicant: store::Applicant,
+    can_decide: bool,
+    errors: FormErrors,
+    amount_due: Option<i64>,
+    today: chrono::NaiveDate,
+}
+
+async fn review_page(
+    state: &AppState,
+    ctx: PageContext,
+    me: &StaffSession,
+    id: String,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Result<HttpResponse, AppError> {
+    let can_decide = decider(me).is_ok();
+    let today = state.clock.now().date();
+    let (enrolment, mut applicant) = state
+        .db
+        .read(move |conn| {
+            let row = store::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            let policy = Policy::load(conn)?;
+            let applicant = store::applicant(conn, &row.account_id)?;
+            Ok((view(conn, &row, &policy, today)?, applicant))
+        })
+        .await?;
+    applicant.personal_id = applicant
+        .personal_id
+        .as_deref()
+        .map(PersonalId::masked);
+    let amount_due = enrolment
+        .instalments
+        .iter()
+        .find(|i| i.paid_on.is_none())
+        .map(|i| i.amount);
+    render(
+        status,
+        &ReviewPage {
+            ctx,
+            enrolment,
+            applicant,
+            can_decide,
+            errors,
+            amount_due,
+            today,
+        },
+    )
+}
+
+#[get("/admin/enrolments/{id}")]
+async fn review(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: StaffSession,
+    id: Path<String>,
+) -> Result<HttpResponse, AppError> {
+    reviewer(&me)?;
+    review_page(
+        &state,
+        ctx,
+        &me,
+        id.into_inner(),
+        StatusCode::OK,
+        FormErrors::default(),
+    )
+    .await
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct DecisionForm {
+    decision: String,
+    reason: String,
+}
+
+#[post("/admin/enrolments/{id}/decision")]
+async fn decide(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: StaffSession,
+    id: Path<String>,
+    PageForm(form): PageForm<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    decider(&me)?;
+    let id = id.into_inner();
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::invalid("decision", FieldCode::InvalidFormat)),
+    };
+    let staff_id = me.0.account.id.clone();
+    let now = state.clock.now();
+    let public_url = state.settings.public_url.clone();
+    let target = id.clone();
+    let decided = state
+        .db
+        .write(move |conn| {
+            let policy = Policy::load(conn)?;
+            registration::decide(
+                conn,
+                &target,
+                &staff_id,
+                approve,
+                &form.reason,
+                &policy,
+                &public_url,
+                now,
+            )
+        })
+        .await;
+    match decided {
+        Ok(()) => {
+            tracing::info!(by = %me.0.account.id, enrolment = %id, approve, "registration decided");
+            Ok(see_other(&format!("/admin/enrolments/{id}")))
+        }
+        Err(error @ (AppError::Invalid(_) | AppError::OutOfBounds { .. })) => {
+            let errors = FormErrors::from_error(error, &ctx)?;
+            review_page(&state, ctx, &me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+        Err(AppError::WrongState(_)) => {
+            let errors = FormErrors::message("enrol.admin.already_decided", &ctx);
+            review_page(&state, ctx, &me, id, StatusCode::CONFLICT, errors).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct PaymentForm {
+    amount: String,
+    paid_on: String,
+    reference: String,
+}
+
+#[post("/admin/enrolments/{id}/payments")]
+async fn pay(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: StaffSession,
+    id: Path<String>,
+    PageForm(form): PageForm<PaymentForm>,
+) -> Result<HttpResponse, AppError> {
+    reviewer(&me)?;
+    let id = id.into_inner();
+    let amount = form
+        .amount
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse::<i64>();
+    let paid_on = chrono::NaiveDate::parse_from_str(form.paid_on.trim(), "%Y-%m-%d");
+    let (Ok(amount), Ok(paid_on)) = (amount, paid_on) else {
+        let errors = FormErrors::from_fields(
+            &[crate::error::FieldError::new("amount", FieldCode::InvalidFormat)],
+            &ctx,
+        );
+        return review_page(&state, ctx, &me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+    };
+    let payment = PaymentRequest {
+        amount,
+        paid_on,
+        reference: form.reference,
+    };
+    let staff_id = me.0.account.id.clone();
+    let now = state.clock.now();
+    let public_url = state.settings.public_url.clone();
+    let target = id.clone();
+    let recorded = state
+        .db
+        .write(move |conn| {
+            let policy = Policy::load(conn)?;
+            registration::record_payment(
+                conn,
+                &target,
+                &payment,
+                &format!("staff:{staff_id}"),
+                &policy,
+                &public_url,
+                now,
+            )
+        })
+        .await;
+    match recorded {
+        Ok(_) => Ok(see_other(&format!("/admin/enrolments/{id}"))),
+        Err(error @ (AppError::Invalid(_) | AppError::OutOfBounds { .. })) => {
+            let errors = FormErrors::from_error(error, &ctx)?;
+            review_page(&state, ctx, &me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+        Err(AppError::WrongState(_)) => {
+            let errors = FormErrors::message("enrol.admin.nothing_due", &ctx);
+            review_page(&state, ctx, &me, id, StatusCode::CONFLICT, errors).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[get("/admin/enrolments/{id}/evidence")]
+async fn evidence(
+    state: Data<AppState>,
+    me: StaffSession,
+    id: Path<String>,
+) -> Result<HttpResponse, AppError> {
+    reviewer(&me)?;
+    let id = id.into_inner();
+    let document = state
+        .db
+        .read(move |conn| {
+            let row = store::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            registration::evidence(conn, &row)?.ok_or(AppError::NotFound)
+        })
+        .await?;
+    let bytes = documents::read(&state, &document).await?;
+    Ok(documents::response(&document, bytes))
+}
