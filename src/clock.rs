@@ -25,6 +25,14 @@ impl Clock {
         (Utc::now().naive_utc() + offset).trunc_subsecs(6)
     }
 
+    /// A clock that reads `start` now and runs on from there (tests pin the date rules see).
+    pub fn starting_at(start: Timestamp) -> Self {
+        let offset = start - Utc::now().naive_utc();
+        Self {
+            offset_seconds: AtomicI64::new(offset.num_seconds()),
+        }
+    }
+
     /// Moves this clock forward (tests only; production never calls it).
     pub fn advance(&self, by: chrono::Duration) {
         self.offset_seconds

@@ -139,7 +139,9 @@ pub fn create_checked(
         (false, true) => Some(Binding::Employer(employer.to_owned())),
         (true, false) => Some(Binding::Facility(facility.to_owned())),
         // Only collecting payments needs no binding.
-        (true, true) if !scopes.is_empty() && scopes.iter().all(|s| *s == Scope::CollectionsWrite) => {
+        (true, true)
+            if !scopes.is_empty() && scopes.iter().all(|s| *s == Scope::CollectionsWrite) =>
+        {
             Some(Binding::Agency)
         }
         _ => {

@@ -182,11 +182,20 @@ pub fn response(document: &Document, bytes: Bytes) -> actix_web::HttpResponse {
     let name: String = document
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     actix_web::HttpResponse::Ok()
         .content_type(document.content_type.as_str())
-        .insert_header(("Content-Disposition", format!("inline; filename=\"{name}\"")))
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"{name}\""),
+        ))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header(("Cache-Control", "private, no-store"))
         .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
@@ -204,7 +213,10 @@ mod tests {
     #[test]
     fn types_come_from_the_bytes_not_the_name() {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Some("image/jpeg"));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
+            Some("image/jpeg")
+        );
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
         // An executable renamed `.pdf`, a script, an empty file.
         assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0"), None);
@@ -215,7 +227,10 @@ mod tests {
 
     #[test]
     fn names_are_cleaned_for_display() {
-        assert_eq!(clean_name("C:\\Users\\an\\giấy xác nhận.pdf"), "giấy xác nhận.pdf");
+        assert_eq!(
+            clean_name("C:\\Users\\an\\giấy xác nhận.pdf"),
+            "giấy xác nhận.pdf"
+        );
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("a\u{0}b\nc.png"), "abc.png");
         assert_eq!(clean_name("  "), "document");

@@ -107,7 +107,10 @@ impl PlanForm {
     }
 
     fn row_count(&self) -> usize {
-        self.rows.parse().unwrap_or(FIRST_ROWS).clamp(1, registration::MAX_MEMBERS)
+        self.rows
+            .parse()
+            .unwrap_or(FIRST_ROWS)
+            .clamp(1, registration::MAX_MEMBERS)
     }
 
     fn member_rows(&self) -> Vec<MemberRowForm> {
@@ -148,9 +151,9 @@ impl PlanForm {
         };
         let support_group = match kind {
             Kind::HouseholdHi => None,
-            Kind::VoluntarySi => Some(
-                registration::parse_group(&self.support_group).unwrap_or(SupportGroup::Other),
-            ),
+            Kind::VoluntarySi => {
+                Some(registration::parse_group(&self.support_group).unwrap_or(SupportGroup::Other))
+            }
         };
         let payment_mode = registration::parse_mode(&self.payment_mode);
         let start_month = parse_month(&self.start_month);
@@ -201,7 +204,10 @@ impl PlanForm {
     fn of(view: &EnrolmentView) -> Self {
         Self {
             kind: view.kind.as_str().into(),
-            monthly_income: view.monthly_income.map(|v| v.to_string()).unwrap_or_default(),
+            monthly_income: view
+                .monthly_income
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
             support_group: view
                 .support_group
                 .map(|g| registration::group_name(g).to_owned())
@@ -333,7 +339,12 @@ async fn plan_page_with(
         .collect();
     let relationships = Relationship::ALL
         .iter()
-        .map(|r| (r.as_str(), ctx.t(&format!("enrol.rel.{}", r.as_str())).to_owned()))
+        .map(|r| {
+            (
+                r.as_str(),
+                ctx.t(&format!("enrol.rel.{}", r.as_str())).to_owned(),
+            )
+        })
         .collect();
     let rows = form.member_rows();
     render(
@@ -370,12 +381,25 @@ async fn start(
     let next_month = Month::of(state.clock.now().date()).next();
     let form = PlanForm {
         kind: kind.as_str().into(),
-        payment_mode: if kind == Kind::HouseholdHi { "yearly" } else { "monthly" }.into(),
+        payment_mode: if kind == Kind::HouseholdHi {
+            "yearly"
+        } else {
+            "monthly"
+        }
+        .into(),
         start_month: next_month.to_string(),
         form_key: random_token(),
         ..PlanForm::default()
     };
-    plan_page(&state, ctx, StatusCode::OK, form, FormErrors::default(), None).await
+    plan_page(
+        &state,
+        ctx,
+        StatusCode::OK,
+        form,
+        FormErrors::default(),
+        None,
+    )
+    .await
 }
 
 /// Re-shows the form with its errors (names mapped to the form's inputs).
@@ -417,7 +441,15 @@ async fn with_another_row(
     form.rows = (form.row_count() + 1)
         .min(registration::MAX_MEMBERS)
         .to_string();
-    plan_page(state, ctx, StatusCode::OK, form, FormErrors::default(), enrolment).await
+    plan_page(
+        state,
+        ctx,
+        StatusCode::OK,
+        form,
+        FormErrors::default(),
+        enrolment,
+    )
+    .await
 }
 
 fn after_save(id: &str, intent: &str) -> HttpResponse {
@@ -518,8 +550,16 @@ async fn show(
         }
         let saved = query.saved.is_some();
         let errors = FormErrors::default();
-        return plan_page_with(&state, ctx, StatusCode::OK, form, errors, Some(enrolment), saved)
-            .await;
+        return plan_page_with(
+            &state,
+            ctx,
+            StatusCode::OK,
+            form,
+            errors,
+            Some(enrolment),
+            saved,
+        )
+        .await;
     }
     let notice = query
         .submitted
@@ -637,9 +677,15 @@ async fn upload_evidence(
             let account = me.0.account.clone();
             let now = state.clock.now();
             let target = id.clone();
-            documents::store(&state, &account.id.clone(), file, now, move |conn, document| {
-                registration::attach_evidence(conn, &account, &target, document, now)
-            })
+            documents::store(
+                &state,
+                &account.id.clone(),
+                file,
+                now,
+                move |conn, document| {
+                    registration::attach_evidence(conn, &account, &target, document, now)
+                },
+            )
             .await
         }
         Ok(PageUpload { file: None, .. }) => Err(AppError::invalid("file", FieldCode::Required)),
@@ -737,9 +783,7 @@ async fn submit(
         .write(move |conn| registration::submit(conn, &account, &target, &public_url, now))
         .await;
     match submitted {
-        Ok(()) => Ok(see_other(&format!(
-            "/account/enrolments/{id}?submitted=1"
-        ))),
+        Ok(()) => Ok(see_other(&format!("/account/enrolments/{id}?submitted=1"))),
         // A second click on "submit" lands on the submitted registration, not on an error.
         Err(AppError::WrongState(_)) => Ok(see_other(&format!("/account/enrolments/{id}"))),
         Err(error) => {
@@ -786,7 +830,10 @@ mod tests {
         assert_eq!(parse_amount("ba triệu"), None);
         assert_eq!(parse_month("2026-12"), Month::parse("2026-12"));
         assert_eq!(parse_month("3/2027"), Month::parse("2027-03"));
-        assert_eq!(parse_date("17/05/1990"), NaiveDate::from_ymd_opt(1990, 5, 17));
+        assert_eq!(
+            parse_date("17/05/1990"),
+            NaiveDate::from_ymd_opt(1990, 5, 17)
+        );
         assert_eq!(page_field("members[2].birth_date"), "m2_birth_date");
         assert_eq!(page_field("monthly_income"), "monthly_income");
     }

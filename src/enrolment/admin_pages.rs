@@ -120,10 +120,7 @@ async fn review_page(
             Ok((view(conn, &row, &policy, today)?, applicant))
         })
         .await?;
-    applicant.personal_id = applicant
-        .personal_id
-        .as_deref()
-        .map(PersonalId::masked);
+    applicant.personal_id = applicant.personal_id.as_deref().map(PersonalId::masked);
     let amount_due = enrolment
         .instalments
         .iter()
@@ -211,7 +208,15 @@ async fn decide(
         }
         Err(error @ (AppError::Invalid(_) | AppError::OutOfBounds { .. })) => {
             let errors = FormErrors::from_error(error, &ctx)?;
-            review_page(&state, ctx, &me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+            review_page(
+                &state,
+                ctx,
+                &me,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+            )
+            .await
         }
         Err(AppError::WrongState(_)) => {
             let errors = FormErrors::message("enrol.admin.already_decided", &ctx);
@@ -248,10 +253,21 @@ async fn pay(
     let paid_on = chrono::NaiveDate::parse_from_str(form.paid_on.trim(), "%Y-%m-%d");
     let (Ok(amount), Ok(paid_on)) = (amount, paid_on) else {
         let errors = FormErrors::from_fields(
-            &[crate::error::FieldError::new("amount", FieldCode::InvalidFormat)],
+            &[crate::error::FieldError::new(
+                "amount",
+                FieldCode::InvalidFormat,
+            )],
             &ctx,
         );
-        return review_page(&state, ctx, &me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+        return review_page(
+            &state,
+            ctx,
+            &me,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+        )
+        .await;
     };
     let payment = PaymentRequest {
         amount,
@@ -281,7 +297,15 @@ async fn pay(
         Ok(_) => Ok(see_other(&format!("/admin/enrolments/{id}"))),
         Err(error @ (AppError::Invalid(_) | AppError::OutOfBounds { .. })) => {
             let errors = FormErrors::from_error(error, &ctx)?;
-            review_page(&state, ctx, &me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+            review_page(
+                &state,
+                ctx,
+                &me,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+            )
+            .await
         }
         Err(AppError::WrongState(_)) => {
             let errors = FormErrors::message("enrol.admin.nothing_due", &ctx);

@@ -16,8 +16,8 @@ use crate::accounts::model::PersonalId;
 use crate::accounts::store::Account;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
-use crate::declarations::{self, VoluntaryMonth};
 use crate::db::schema::{accounts, health_cards, people};
+use crate::declarations::{self, VoluntaryMonth};
 use crate::documents::{self, Document};
 use crate::email::{self, messages};
 use crate::error::{AppError, FieldCode, FieldError};
@@ -89,6 +89,7 @@ impl Status {
 #[serde(rename_all = "snake_case")]
 pub enum Relationship {
     /// The person registering.
+    #[serde(rename = "self")]
     Self_,
     Spouse,
     Child,
@@ -245,11 +246,17 @@ fn plan(request: &EnrolmentRequest, today: NaiveDate, policy: &Policy) -> Result
                     errors.push(FieldError::new(field("full_name"), FieldCode::TooLong));
                 }
                 if member.birth_date > today {
-                    errors.push(FieldError::new(field("birth_date"), FieldCode::DateInFuture));
+                    errors.push(FieldError::new(
+                        field("birth_date"),
+                        FieldCode::DateInFuture,
+                    ));
                 }
                 if let Some(id) = id {
                     if members.iter().any(|(other, ..)| *other == id) {
-                        errors.push(FieldError::new(field("personal_id"), FieldCode::DuplicateMember));
+                        errors.push(FieldError::new(
+                            field("personal_id"),
+                            FieldCode::DuplicateMember,
+                        ));
                     }
                     members.push((id, name.to_owned(), member.birth_date, member.relationship));
                 }
@@ -265,7 +272,9 @@ fn plan(request: &EnrolmentRequest, today: NaiveDate, policy: &Policy) -> Result
     }
     Ok(Plan {
         kind: request.kind,
-        monthly_income: request.monthly_income.filter(|_| request.kind == Kind::VoluntarySi),
+        monthly_income: request
+            .monthly_income
+            .filter(|_| request.kind == Kind::VoluntarySi),
         support_group: (request.kind == Kind::VoluntarySi)
             .then(|| request.support_group.unwrap_or(SupportGroup::Other)),
         payment_mode: request.payment_mode,
@@ -494,9 +503,13 @@ pub fn decide(
     if reason.chars().count() > 1000 {
         return Err(AppError::invalid("reason", FieldCode::TooLong));
     }
-    row.status = if approve { Status::Approved } else { Status::Rejected }
-        .as_str()
-        .into();
+    row.status = if approve {
+        Status::Approved
+    } else {
+        Status::Rejected
+    }
+    .as_str()
+    .into();
     row.decision_reason = (!reason.is_empty()).then(|| reason.to_owned());
     row.decided_by = Some(staff_id.to_owned());
     row.decided_at = Some(now);
@@ -542,19 +555,26 @@ fn extend_voluntary(
         .unwrap_or(SupportGroup::Other);
     let mode = parse_mode(&row.payment_mode);
     let mut rows = Vec::new();
-    for (i, slot) in schedule::slots(mode, from, HORIZON_MONTHS).into_iter().enumerate() {
+    for (i, slot) in schedule::slots(mode, from, HORIZON_MONTHS)
+        .into_iter()
+        .enumerate()
+    {
         let on = slot.first_month.first_day();
-        let price = rules::voluntary_si(income, group, mode, on, policy).map_err(|problem| {
-            match problem {
-                VoluntaryProblem::OutOfBounds { floor, ceiling } => AppError::OutOfBounds {
-                    field: "monthly_income".into(),
-                    min: floor,
-                    max: ceiling,
+        let price =
+            rules::voluntary_si(income, group, mode, on, policy).map_err(
+                |problem| match problem {
+                    VoluntaryProblem::OutOfBounds { floor, ceiling } => AppError::OutOfBounds {
+                        field: "monthly_income".into(),
+                        min: floor,
+                        max: ceiling,
+                    },
+                    _ => AppError::invalid("start_month", FieldCode::NoPolicyForDate),
                 },
-                _ => AppError::invalid("start_month", FieldCode::NoPolicyForDate),
-            }
-        })?;
-        let cap = policy.row("voluntary_support_max_months", on).ok().map(|p| p.value);
+            )?;
+        let cap = policy
+            .row("voluntary_support_max_months", on)
+            .ok()
+            .map(|p| p.value);
         let supported = schedule::supported_months(slot.months, used, cap);
         used += i64::from(supported);
         rows.push(InstalmentRow {
@@ -627,7 +647,11 @@ fn approve_household(
             recorded_by: None,
         }],
     )?;
-    let valid_to = start.plus(months).first_day().pred_opt().unwrap_or(row.start_month);
+    let valid_to = start
+        .plus(months)
+        .first_day()
+        .pred_opt()
+        .unwrap_or(row.start_month);
     for member in counted {
         let person_id = person_for(
             conn,
@@ -731,7 +755,14 @@ pub fn record_payment(
             max: due.amount,
         });
     }
-    store::mark_paid(conn, &row.id, due.seq, payment.paid_on, reference, recorded_by)?;
+    store::mark_paid(
+        conn,
+        &row.id,
+        due.seq,
+        payment.paid_on,
+        reference,
+        recorded_by,
+    )?;
     if row.kind == Kind::VoluntarySi.as_str() {
         let account = account_of(conn, &row.account_id)?;
         let person_id = person_for_account(conn, &account, now)?;
@@ -886,7 +917,9 @@ pub fn group_name(group: SupportGroup) -> &'static str {
 }
 
 pub fn parse_group(text: &str) -> Option<SupportGroup> {
-    SupportGroup::ALL.into_iter().find(|g| group_name(*g) == text)
+    SupportGroup::ALL
+        .into_iter()
+        .find(|g| group_name(*g) == text)
 }
 
 /// The evidence document of a registration, for its owner or staff.

@@ -59,7 +59,12 @@ pub fn supported_months(months: u32, used: i64, cap: Option<i64>) -> u32 {
 }
 
 /// What an instalment costs: every month at the gross rate, less support on the supported ones.
-pub fn instalment_amount(monthly_gross: i64, monthly_support: i64, months: u32, supported: u32) -> i64 {
+pub fn instalment_amount(
+    monthly_gross: i64,
+    monthly_support: i64,
+    months: u32,
+    supported: u32,
+) -> i64 {
     monthly_gross * i64::from(months) - monthly_support * i64::from(supported)
 }
 
@@ -83,7 +88,10 @@ mod tests {
         assert_eq!(due_date(PaymentMode::HalfYearly, jan), date("2026-04-30"));
         assert_eq!(due_date(PaymentMode::Yearly, jan), date("2026-07-31"));
         // Across a year end and into a leap February.
-        assert_eq!(due_date(PaymentMode::Quarterly, month("2027-12")), date("2028-02-29"));
+        assert_eq!(
+            due_date(PaymentMode::Quarterly, month("2027-12")),
+            date("2028-02-29")
+        );
     }
 
     #[test]

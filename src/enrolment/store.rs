@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
 use crate::db::schema::{
-    accounts, contribution_months, enrolment_instalments, enrolment_members, enrolments, health_cards,
-    people,
+    accounts, contribution_months, enrolment_instalments, enrolment_members, enrolments,
+    health_cards, people,
 };
 
 #[derive(Clone, Debug, Queryable, Selectable, Insertable, AsChangeset)]
@@ -239,7 +239,10 @@ pub fn household_cards_expiring(
     health_cards::table
         .filter(health_cards::valid_to.between(from, until))
         .filter(health_cards::enrolment_id.is_not_null())
-        .select((health_cards::enrolment_id.assume_not_null(), health_cards::valid_to))
+        .select((
+            health_cards::enrolment_id.assume_not_null(),
+            health_cards::valid_to,
+        ))
         .distinct()
         .load(conn)
 }

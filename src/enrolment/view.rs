@@ -135,7 +135,10 @@ pub fn view(
 ) -> Result<EnrolmentView, AppError> {
     let kind = Kind::parse(&row.kind).unwrap_or(Kind::VoluntarySi);
     let mode = registration::parse_mode(&row.payment_mode);
-    let group = row.support_group.as_deref().and_then(registration::parse_group);
+    let group = row
+        .support_group
+        .as_deref()
+        .and_then(registration::parse_group);
     let members = store::members(conn, &row.id)?;
     let (quote, shares) = match kind {
         Kind::VoluntarySi => {

@@ -181,12 +181,11 @@ impl FromRequest for PageUpload {
                     }
                     Some(_) => {}
                     None => {
-                        let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
-                            AppError::Malformed {
+                        let text =
+                            String::from_utf8(bytes.to_vec()).map_err(|_| AppError::Malformed {
                                 field: None,
                                 detail: format!("{name}: not UTF-8"),
-                            }
-                        })?;
+                            })?;
                         fields.insert(name, text);
                     }
                 }

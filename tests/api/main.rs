@@ -13,6 +13,7 @@ mod bad_input;
 mod book;
 mod calculators;
 mod email;
+mod enrolment;
 mod openapi;
 mod operations;
 mod pages;

@@ -48,6 +48,8 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
     running: Option<actix_web::rt::task::JoinHandle<anyhow::Result<()>>>,
     database: Database,
+    /// Where this app keeps uploaded files; removed when the test ends.
+    pub uploads: Arc<tempfile::TempDir>,
 }
 
 /// The database a test runs on; removed when the test ends.
@@ -99,13 +101,28 @@ impl TestApp {
         Self::spawn_with(backend, |_| {}).await
     }
 
+    /// Spawns with the clock reading `start` (for rules whose figures depend on the date).
+    pub async fn spawn_at(backend: Backend, start: chrono::NaiveDateTime) -> Self {
+        Self::spawn_on_clock(backend, |_| {}, Arc::new(Clock::starting_at(start))).await
+    }
+
     /// Spawns with adjusted settings (tiny limits, a dead SMTP server …).
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::spawn_on_clock(backend, adjust, Arc::new(Clock::system())).await
+    }
+
+    async fn spawn_on_clock(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Settings),
+        clock: Arc<Clock>,
+    ) -> Self {
         let mail = MailSink::start();
         let database = Database::fresh(backend);
         let mut settings = test_settings(database.url(), mail.port);
+        let uploads = Arc::new(tempfile::tempdir().expect("temp dir"));
+        settings.upload_dir = uploads.path().to_path_buf();
         adjust(&mut settings);
-        Self::start(backend, settings, mail, database, Arc::new(Clock::system())).await
+        Self::start(backend, settings, mail, database, clock, uploads).await
     }
 
     async fn start(
@@ -114,6 +131,7 @@ impl TestApp {
         mail: MailSink,
         database: Database,
         clock: Arc<Clock>,
+        uploads: Arc<tempfile::TempDir>,
     ) -> Self {
         let application = Application::build(settings.clone(), clock.clone())
             .await
@@ -134,6 +152,7 @@ impl TestApp {
             handle,
             running: Some(running),
             database,
+            uploads,
         }
     }
 
@@ -152,6 +171,7 @@ impl TestApp {
             mail,
             self.database.share(),
             self.clock.clone(),
+            self.uploads.clone(),
         )
         .await
     }
@@ -193,6 +213,17 @@ impl TestApp {
         let response = self
             .client()
             .post(self.url(path))
+            .bearer_auth(token)
+            .send_json(body)
+            .await
+            .expect("request sent");
+        Reply::read(response).await
+    }
+
+    pub async fn put_json_auth(&self, path: &str, token: &str, body: &Value) -> Reply {
+        let response = self
+            .client()
+            .put(self.url(path))
             .bearer_auth(token)
             .send_json(body)
             .await
@@ -483,6 +514,43 @@ impl<'a> Browser<'a> {
             request = request.insert_header((*name, *value));
         }
         let response = request.send_form(&form).await.expect("request sent");
+        let reply = Reply::read(response).await;
+        self.remember(&reply);
+        reply
+    }
+
+    /// Uploads one file with a form's fields as `multipart/form-data`, as a browser on this
+    /// site does.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        csrf_token: &str,
+        (file_name, bytes): (&str, &[u8]),
+    ) -> Reply {
+        let boundary = "----ansinh-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf_token}\r\n").as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let response = self
+            .app
+            .client()
+            .post(self.app.url(path))
+            .insert_header(("cookie", self.cookie_header()))
+            .insert_header(("origin", self.app.address.as_str()))
+            .insert_header(("sec-fetch-site", "same-origin"))
+            .insert_header((
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            ))
+            .send_body(body)
+            .await
+            .expect("request sent");
         let reply = Reply::read(response).await;
         self.remember(&reply);
         reply
