@@ -25,7 +25,7 @@ pub struct DemoClient {
     pub client_secret: &'static str,
 }
 
-pub const CLIENTS: [DemoClient; 2] = [
+pub const CLIENTS: [DemoClient; 3] = [
     DemoClient {
         who: "clinic (cards:verify)",
         client_id: "demo-clinic",
@@ -35,6 +35,11 @@ pub const CLIENTS: [DemoClient; 2] = [
         who: "employer payroll, unit TA1234A (declarations:write)",
         client_id: "demo-payroll",
         client_secret: "demo-payroll-secret-khong-dung-that-2026",
+    },
+    DemoClient {
+        who: "collection agent (collections:write)",
+        client_id: "demo-collector",
+        client_secret: "demo-collector-secret-khong-dung-that-2026",
     },
 ];
 
@@ -446,7 +451,7 @@ pub fn seed(conn: &mut DbConn, now: Timestamp) -> Result<(), AppError> {
                 .execute(conn)?;
         }
     }
-    let [clinic, payroll] = &CLIENTS;
+    let [clinic, payroll, collector] = &CLIENTS;
     for (client, name, scopes, binding) in [
         (
             clinic,
@@ -459,6 +464,12 @@ pub fn seed(conn: &mut DbConn, now: Timestamp) -> Result<(), AppError> {
             "Phần mềm lương Sông Hồng (demo)",
             vec![Scope::DeclarationsWrite],
             Binding::Employer(EMPLOYERS[0].unit_code.into()),
+        ),
+        (
+            collector,
+            "Bưu điện thu hộ (demo)",
+            vec![Scope::CollectionsWrite],
+            Binding::Agency,
         ),
     ] {
         let fixed = Credentials {

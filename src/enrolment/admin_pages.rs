@@ -189,16 +189,12 @@ async fn decide(
         .db
         .write(move |conn| {
             let policy = Policy::load(conn)?;
-            registration::decide(
-                conn,
-                &target,
-                &staff_id,
+            let decision = registration::Decision {
+                staff_id: &staff_id,
                 approve,
-                &form.reason,
-                &policy,
-                &public_url,
-                now,
-            )
+                reason: &form.reason,
+            };
+            registration::decide(conn, &target, &decision, &policy, &public_url, now)
         })
         .await;
     match decided {

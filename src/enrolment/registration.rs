@@ -482,18 +482,29 @@ pub fn stop(
     Ok(())
 }
 
+/// Who decides, and what: approve, or reject with a reason the citizen reads.
+#[derive(Clone, Copy)]
+pub struct Decision<'a> {
+    pub staff_id: &'a str,
+    pub approve: bool,
+    pub reason: &'a str,
+}
+
 /// A staff decision on a submitted registration. Approval lays out the schedule and, for a
 /// household, issues each counted member's card.
 pub fn decide(
     conn: &mut DbConn,
     id: &str,
-    staff_id: &str,
-    approve: bool,
-    reason: &str,
+    decision: &Decision<'_>,
     policy: &Policy,
     public_url: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
+    let Decision {
+        staff_id,
+        approve,
+        reason,
+    } = *decision;
     let mut row = store::lock(conn, id)?.ok_or(AppError::NotFound)?;
     require(&row, &[Status::Submitted])?;
     let reason = reason.trim();
@@ -860,7 +871,7 @@ fn person_for(
     let male = personal_id
         .as_bytes()
         .get(3)
-        .is_some_and(|d| (d - b'0') % 2 == 0);
+        .is_some_and(|d| (d - b'0').is_multiple_of(2));
     let id = uuid::Uuid::now_v7().to_string();
     let si_code = loop {
         let candidate = new_si_code();

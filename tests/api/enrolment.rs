@@ -392,7 +392,7 @@ on_both_backends! {
         let csrf = form_value(&check.text, "csrf_token").unwrap();
         let submitted = browser.post_form(&format!("/account/enrolments/{id}/submit"), &csrf, &[]).await;
         assert_eq!(location(&submitted), format!("{page_path}?submitted=1"));
-        let page = browser.get(&location(&submitted).to_owned()).await;
+        let page = browser.get(location(&submitted)).await;
         assert!(page.text.contains("Đã nộp"), "{}", page.text);
         app.mail.wait_for(&me.email, "").await;
     }
