@@ -289,3 +289,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     card_checks,
     idempotency_keys,
 );
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Text,
+        actor_role -> Text,
+        action -> Text,
+        subject -> Text,
+        detail -> Text,
+        client_ip -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
