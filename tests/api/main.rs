@@ -16,5 +16,6 @@ mod email;
 mod openapi;
 mod operations;
 mod pages;
+mod policy_admin;
 mod schema;
 mod staff;
