@@ -100,7 +100,7 @@ pub enum Verification {
 impl std::fmt::Display for Verification {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Ok { rows } => write!(f, "audit chain intact: {rows} rows verified"),
+            Self::Ok { rows } => write!(f, "audit chain intact ({rows} rows verified)"),
             Self::Broken { at_id, reason } => {
                 write!(f, "audit chain BROKEN at row {at_id}: {reason}")
             }

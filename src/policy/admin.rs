@@ -141,10 +141,24 @@ pub enum Problem {
     AlreadyExists,
 }
 
-impl Problem {
+impl Refusal {
+    /// The key of the message shown for this refusal: a missing field is named, so the error
+    /// summary reads on its own.
     pub fn message_key(self) -> &'static str {
+        match (self.problem, self.field) {
+            (Problem::Required, "name") => "policy_admin.error.required_name",
+            (Problem::Required, "effective_from") => "policy_admin.error.required_effective_from",
+            (Problem::Required, "value") => "policy_admin.error.required_value",
+            (Problem::Required, _) => "policy_admin.error.required_legal_basis",
+            (problem, _) => problem.message_key(),
+        }
+    }
+}
+
+impl Problem {
+    fn message_key(self) -> &'static str {
         match self {
-            Self::Required => "policy_admin.error.required",
+            Self::Required => "policy_admin.error.required_value",
             Self::NameFormat => "policy_admin.error.name_format",
             Self::DateFormat => "policy_admin.error.date_format",
             Self::ValueFormat => "policy_admin.error.value_format",

@@ -42,12 +42,7 @@ impl FormErrors {
         Self(
             refusals
                 .iter()
-                .map(|r| {
-                    (
-                        r.field.to_owned(),
-                        ctx.t(r.problem.message_key()).to_owned(),
-                    )
-                })
+                .map(|r| (r.field.to_owned(), ctx.t(r.message_key()).to_owned()))
                 .collect(),
         )
     }
