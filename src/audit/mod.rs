@@ -173,6 +173,17 @@ pub fn record(conn: &mut DbConn, at: DateTime<Utc>, event: &Event<'_>) -> Result
     // Both backends keep microseconds; hash what will be read back.
     let at = at.naive_utc().trunc_subsecs(6);
     let detail = event.detail.to_string();
+    // A savepoint inside the caller's transaction (where the lock below lives until the
+    // caller's COMMIT); a transaction of its own if a caller forgot one.
+    conn.transaction(|conn| append(conn, at, &detail, event))
+}
+
+fn append(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    detail: &str,
+    event: &Event<'_>,
+) -> Result<(), AppError> {
     if let DbConn::Postgres(pg) = conn {
         // Released at COMMIT or ROLLBACK. SQLite needs nothing: its writers are serialised.
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
@@ -191,7 +202,7 @@ pub fn record(conn: &mut DbConn, at: DateTime<Utc>, event: &Event<'_>) -> Result
         actor_role: event.actor_role,
         action: event.action,
         subject: &event.subject,
-        detail: &detail,
+        detail,
         client_ip: event.client_ip,
     };
     let hash = chain_hash(&prev_hash, &content);
