@@ -17,7 +17,9 @@
 //! - [`clock`] — the injectable clock every time-based rule reads.
 //! - [`secrets`] — random tokens and their hashes.
 //! - [`ops`] — `/healthz`, `/readyz`, `/metrics`.
-//! - [`policy`] — dated policy parameters: [`policy::PolicyAt`] gives the figures in force on a date.
+//! - [`policy`] — dated policy parameters: [`policy::PolicyAt`] gives the figures in force on a date;
+//!   administrators add new dated rows at `/admin/policy`.
+//! - [`audit`] — the append-only, hash-chained log of staff actions (`ansinh audit verify`).
 //! - [`telemetry`], [`openapi`].
 //!
 //! **Features** (vertical modules: `mod.rs` routes, `model.rs` parsed types, `rules.rs` pure rules,
@@ -42,6 +44,7 @@
 //! Features call each other's `pub` functions, never each other's `store`.
 
 pub mod app;
+pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod db;

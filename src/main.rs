@@ -66,6 +66,17 @@ enum Command {
         #[arg(long, value_enum)]
         role: Role,
     },
+    /// The audit log of staff actions.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the audit log; exits non-zero when it is broken.
+    Verify,
 }
 
 #[tokio::main]
@@ -143,6 +154,22 @@ async fn main() -> anyhow::Result<()> {
             let app = Application::build(settings, Arc::new(Clock::system())).await?;
             print_demo_logins(&app);
             Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let url = settings.database_url.clone();
+            let verification = tokio::task::spawn_blocking(move || {
+                let db = ansinh::db::Db::connect(&url, 1)?;
+                let mut conn = db.connection()?;
+                ansinh::audit::verify(&mut conn).map_err(|error| anyhow::anyhow!(plain(&error)))
+            })
+            .await??;
+            println!("{verification}");
+            match verification {
+                ansinh::audit::Verification::Ok { .. } => Ok(()),
+                ansinh::audit::Verification::Broken { .. } => std::process::exit(1),
+            }
         }
         Command::CreateStaff { email, name, role } => {
             settings.seed_demo = false;

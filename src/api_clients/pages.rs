@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path, ServiceConfig};
-use actix_web::{HttpResponse, get, post};
+use actix_web::{HttpRequest, HttpResponse, get, post};
 use askama::Template;
 use serde::Deserialize;
 
@@ -12,6 +12,7 @@ use crate::accounts::model::Role;
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::StaffSession;
 use crate::app::AppState;
+use crate::audit::{self, Actor};
 use crate::error::AppError;
 use crate::web::errors::see_other;
 use crate::web::extract::PageForm;
@@ -108,6 +109,7 @@ async fn list(
 
 #[post("/admin/clients")]
 async fn create(
+    req: HttpRequest,
     ctx: PageContext,
     state: Data<AppState>,
     me: StaffSession,
@@ -121,9 +123,23 @@ async fn create(
         form.employer.clone(),
         form.facility.clone(),
     );
+    let actor = Actor::staff(&req, &me);
     let created = state
         .db
-        .write(move |conn| super::create_checked(conn, &name, &scopes, &employer, &facility, now))
+        .write(move |conn| {
+            let created = super::create_checked(conn, &name, &scopes, &employer, &facility, now)?;
+            let scopes: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+            let detail = serde_json::json!({
+                "name": name, "scopes": scopes, "employer": employer, "facility": facility,
+            });
+            let subject = format!("api_client:{}", created.client_id);
+            audit::record(
+                conn,
+                now.and_utc(),
+                &actor.event("api_client.create", subject, detail),
+            )?;
+            Ok(created)
+        })
         .await;
     match created {
         Ok(credentials) => {
@@ -158,6 +174,7 @@ struct Confirm {}
 
 #[post("/admin/clients/{client_id}/revoke")]
 async fn revoke(
+    req: HttpRequest,
     state: Data<AppState>,
     me: StaffSession,
     client_id: Path<String>,
@@ -167,9 +184,18 @@ async fn revoke(
     let client_id = client_id.into_inner();
     let now = state.clock.now();
     let id = client_id.clone();
+    let actor = Actor::staff(&req, &me);
     let revoked = state
         .db
-        .write(move |conn| super::revoke(conn, &id, now))
+        .write(move |conn| {
+            let revoked = super::revoke(conn, &id, now)?;
+            if revoked {
+                let subject = format!("api_client:{id}");
+                let event = actor.event("api_client.revoke", subject, serde_json::json!({}));
+                audit::record(conn, now.and_utc(), &event)?;
+            }
+            Ok(revoked)
+        })
         .await?;
     if !revoked {
         return Err(AppError::NotFound);

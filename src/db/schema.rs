@@ -370,3 +370,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     enrolment_instalments,
     reminders_sent,
 );
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Text,
+        actor_role -> Text,
+        action -> Text,
+        subject -> Text,
+        detail -> Text,
+        client_ip -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}

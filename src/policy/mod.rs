@@ -3,6 +3,9 @@
 //! the figures in force on the date of the event it is about — the contribution month, the
 //! birth, the decision — never for "today": [`PolicyAt::on`].
 
+pub mod admin;
+pub mod pages;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -105,6 +108,11 @@ impl Policy {
             .select(Parameter::as_select())
             .load(conn)?;
         Ok(Self::new(rows))
+    }
+
+    /// Every row, sorted by name, then date.
+    pub fn rows(&self) -> &[Parameter] {
+        &self.rows
     }
 
     /// The row of `name` in force on `date`.

@@ -26,6 +26,18 @@ pub async fn invite(
     full_name: &str,
     role: Role,
 ) -> Result<String, AppError> {
+    invite_as(state, &crate::audit::Actor::cli(), email, full_name, role).await
+}
+
+/// [`invite`] on behalf of `actor`, who is recorded in the audit log.
+pub async fn invite_as(
+    state: &AppState,
+    actor: &crate::audit::Actor,
+    email: &str,
+    full_name: &str,
+    role: Role,
+) -> Result<String, AppError> {
+    let actor = actor.clone();
     let email = EmailAddress::parse(email).map_err(|code| AppError::invalid("email", code))?;
     let full_name =
         FullName::parse(full_name).map_err(|code| AppError::invalid("full_name", code))?;
@@ -78,6 +90,9 @@ pub async fn invite(
                 role.as_str(),
             );
             email::enqueue(conn, &message, now)?;
+            let detail = serde_json::json!({ "role": role.as_str() });
+            let event = actor.event("staff.invite", format!("account:{id}"), detail);
+            crate::audit::record(conn, now.and_utc(), &event)?;
             Ok(())
         })
         .await?;

@@ -17,5 +17,6 @@ mod enrolment;
 mod openapi;
 mod operations;
 mod pages;
+mod policy_admin;
 mod schema;
 mod staff;
