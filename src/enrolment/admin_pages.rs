@@ -5,7 +5,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path, ServiceConfig};
-use actix_web::{HttpResponse, get, post};
+use actix_web::{HttpRequest, HttpResponse, get, post};
 use askama::Template;
 use serde::Deserialize;
 
@@ -16,6 +16,7 @@ use crate::accounts::model::{PersonalId, Role};
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::StaffSession;
 use crate::app::AppState;
+use crate::audit::{self, Actor};
 use crate::documents;
 use crate::error::{AppError, FieldCode};
 use crate::policy::Policy;
@@ -168,6 +169,7 @@ struct DecisionForm {
 
 #[post("/admin/enrolments/{id}/decision")]
 async fn decide(
+    req: HttpRequest,
     ctx: PageContext,
     state: Data<AppState>,
     me: StaffSession,
@@ -185,6 +187,7 @@ async fn decide(
     let now = state.clock.now();
     let public_url = state.settings.public_url.clone();
     let target = id.clone();
+    let actor = Actor::staff(&req, &me);
     let decided = state
         .db
         .write(move |conn| {
@@ -194,7 +197,15 @@ async fn decide(
                 approve,
                 reason: &form.reason,
             };
-            registration::decide(conn, &target, &decision, &policy, &public_url, now)
+            registration::decide(conn, &target, &decision, &policy, &public_url, now)?;
+            let action = if approve {
+                "enrolment.approve"
+            } else {
+                "enrolment.reject"
+            };
+            let detail = serde_json::json!({ "reason": form.reason.trim() });
+            let event = actor.event(action, format!("enrolment:{target}"), detail);
+            audit::record(conn, now.and_utc(), &event)
         })
         .await;
     match decided {
@@ -232,6 +243,7 @@ struct PaymentForm {
 
 #[post("/admin/enrolments/{id}/payments")]
 async fn pay(
+    req: HttpRequest,
     ctx: PageContext,
     state: Data<AppState>,
     me: StaffSession,
@@ -274,11 +286,12 @@ async fn pay(
     let now = state.clock.now();
     let public_url = state.settings.public_url.clone();
     let target = id.clone();
+    let actor = Actor::staff(&req, &me);
     let recorded = state
         .db
         .write(move |conn| {
             let policy = Policy::load(conn)?;
-            registration::record_payment(
+            let receipt = registration::record_payment(
                 conn,
                 &target,
                 &payment,
@@ -286,7 +299,14 @@ async fn pay(
                 &policy,
                 &public_url,
                 now,
-            )
+            )?;
+            let detail = serde_json::json!({
+                "seq": receipt.seq, "amount": receipt.amount, "paid_on": receipt.paid_on,
+                "reference": receipt.reference,
+            });
+            let event = actor.event("enrolment.payment", format!("enrolment:{target}"), detail);
+            audit::record(conn, now.and_utc(), &event)?;
+            Ok(receipt)
         })
         .await;
     match recorded {

@@ -6,7 +6,7 @@
 
 use ansinh::accounts::model::Role;
 use ansinh::api_clients::{self, Binding, Credentials, Scope};
-use ansinh::db::schema::{documents, enrolments, health_cards, people};
+use ansinh::db::schema::{audit_events, documents, enrolments, health_cards, people};
 use awc::http::StatusCode;
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -198,6 +198,12 @@ on_both_backends! {
         let approved = decide(&mut approver, &id, "approve", "").await;
         assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.text);
         app.mail.wait_for(&me.email, "đã được duyệt").await;
+        // The decision is in the audit log, under the approver's name, and the chain holds.
+        let subject = format!("enrolment:{id}");
+        let audited: Vec<String> = app.query(move |conn| audit_events::table.filter(audit_events::subject.eq(subject)).select(audit_events::action).load(conn)).await;
+        assert_eq!(audited, ["enrolment.approve"]);
+        let chain = app.write(|conn| Ok(ansinh::audit::verify(conn)?)).await;
+        assert!(matches!(chain, ansinh::audit::Verification::Ok { .. }), "{chain}");
 
         // The schedule: one yearly instalment, due within the first 7 months (Art. 36(3)).
         let plan = app.get_auth(&path, &token).await;
