@@ -1,6 +1,7 @@
 // Test harness: runs the portal binary on a free port in a fresh temporary directory, reads the
 // emails it writes to MAIL_DIR (.eml files, used when SMTP_URL is unset) and starts Chromium.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -210,5 +211,36 @@ export async function scan(page, name, found) {
     const line = `[${name}] ${new URL(page.url()).pathname}: ${v.id} (${v.impact}) ${v.help} → ${targets}`;
     console.log(line);
     found.push(line);
+  }
+}
+
+/** RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret, as an authenticator app makes it. */
+export function totp(base32, unixSeconds = Date.now() / 1000) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** The demo administrator seeded on the embedded default (README). */
+export const ADMIN = { login: 'quantri@demo.ansinh.vn', password: 'quan-tri-vien-demo-2026' };
+
+/** Signs the demo administrator in on `page`, enrolling the authenticator on first use. */
+export async function signInAdmin(page, baseURL) {
+  await page.goto(baseURL + '/login?next=/admin');
+  await page.fill('#login', ADMIN.login);
+  await page.fill('#password', ADMIN.password);
+  await page.locator('main button[type=submit]').click();
+  await page.waitForURL((url) => url.pathname === '/admin/mfa' || url.pathname === '/admin');
+  if (new URL(page.url()).pathname === '/admin/mfa') {
+    const secret = (await page.locator('code.secret').innerText()).trim();
+    await page.fill('#totp_code', totp(secret));
+    await page.locator('main button[type=submit]').click();
+    await page.waitForURL((url) => url.pathname === '/admin');
   }
 }

@@ -2,13 +2,9 @@
 // its error summary, and a new dated row that the public calculator uses at once. Every state
 // of the page is scanned with axe-core (WCAG 2.2 AA), in Vietnamese and in English.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launchBrowser, startPortal } from './harness.js';
-
-// The demo administrator seeded on the embedded default (README).
-const ADMIN = { login: 'quantri@demo.ansinh.vn', password: 'quan-tri-vien-demo-2026' };
+import { launchBrowser, signInAdmin, startPortal } from './harness.js';
 
 let portal;
 let browser;
@@ -22,19 +18,6 @@ after(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
-/** RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret. */
-function totp(base32, unixSeconds = Date.now() / 1000) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of base32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 async function violations(page) {
   const { violations } = await new AxeBuilder({ page })
@@ -59,15 +42,7 @@ test('an administrator adds a dated base salary at /admin/policy', async () => {
   const page = await context.newPage();
   const found = [];
   try {
-    await page.goto(portal.baseURL + '/login?next=/admin');
-    await page.fill('#login', ADMIN.login);
-    await page.fill('#password', ADMIN.password);
-    await page.locator('main button[type=submit]').click();
-    await page.waitForURL((url) => url.pathname === '/admin/mfa');
-    const secret = (await page.locator('code.secret').innerText()).trim();
-    await page.fill('#totp_code', totp(secret));
-    await page.locator('main button[type=submit]').click();
-    await page.waitForURL((url) => url.pathname === '/admin');
+    await signInAdmin(page, portal.baseURL);
 
     await page.locator('a[href="/admin/policy"]').click();
     await page.waitForURL((url) => url.pathname === '/admin/policy');

@@ -2,13 +2,10 @@
 // (QR code and typed key), a wrong code, the right code, and the admin area. Every page is
 // scanned with axe-core (WCAG 2.2 AA), as is the error page.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launchBrowser, startPortal } from './harness.js';
+import { ADMIN, launchBrowser, startPortal, totp } from './harness.js';
 
-// The demo administrator seeded on the embedded default (README).
-const ADMIN = { login: 'quantri@demo.ansinh.vn', password: 'quan-tri-vien-demo-2026' };
 
 let portal;
 let browser;
@@ -22,19 +19,6 @@ after(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
-/** RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret, as an authenticator app makes it. */
-function totp(base32, unixSeconds = Date.now() / 1000) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of base32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 async function violations(page) {
   const { violations } = await new AxeBuilder({ page })

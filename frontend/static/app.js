@@ -28,6 +28,25 @@
       }, 400);
     });
   });
+  // Uploads: show how far the file has gone (without this the form simply posts).
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    var bar = form.querySelector("progress");
+    form.addEventListener("submit", function (event) {
+      if (!bar || !window.FormData || form.dataset.submitted) { return; }
+      event.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) { bar.hidden = false; bar.value = Math.round((100 * e.loaded) / e.total); }
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.status < 400 && xhr.responseURL) { window.location.assign(xhr.responseURL); return; }
+        document.open(); document.write(xhr.responseText); document.close();
+      });
+      xhr.addEventListener("error", function () { form.submit(); });
+      xhr.send(new FormData(form));
+    });
+  });
   // Prevent double submission from impatient taps on slow connections.
   document.addEventListener("submit", function (event) {
     var form = event.target;
