@@ -117,6 +117,19 @@ mod tests {
         assert_eq!(supported_months(12, 120, Some(120)), 0);
         assert_eq!(supported_months(12, 130, Some(120)), 0);
         assert_eq!(supported_months(12, 500, None), 12);
+        // The cap is a dated parameter (V1): none before Decree 159/2025, 120 months from it.
+        let policy = crate::policy::shipped();
+        assert!(
+            policy
+                .row("voluntary_support_max_months", date("2025-06-30"))
+                .is_err()
+        );
+        assert_eq!(
+            policy
+                .row("voluntary_support_max_months", date("2025-07-01"))
+                .map(|p| p.value),
+            Ok(120)
+        );
         // Example 1 (near-poor, Oct 2025): 12 × 660,000 − 12 × 132,000 = 6,336,000; with only
         // 10 supported months left, the last two are paid in full.
         assert_eq!(instalment_amount(660_000, 132_000, 12, 12), 6_336_000);
