@@ -78,6 +78,11 @@ impl FormErrors {
         Self(vec![(field.to_owned(), text)])
     }
 
+    /// Messages already in the page's language, by field.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self(pairs.into_iter().collect())
+    }
+
     /// A message about the whole form rather than one field.
     pub fn from_text(text: String) -> Self {
         Self(vec![(String::new(), text)])

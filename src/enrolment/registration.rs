@@ -31,6 +31,7 @@ pub const MAX_MEMBERS: usize = 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = EnrolmentKind)]
 pub enum Kind {
     /// Voluntary social insurance (pension and survivorship, maternity allowance).
     VoluntarySi,
@@ -55,6 +56,7 @@ impl Kind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = EnrolmentStatus)]
 pub enum Status {
     Draft,
     Submitted,
@@ -704,6 +706,7 @@ const UNCHOSEN_FACILITY: (&str, &str) = ("00000", "Chưa chọn nơi đăng ký 
 /// A payment against the oldest unpaid instalment, recorded by staff or a collection agent.
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EnrolmentPaymentRequest)]
 pub struct PaymentRequest {
     /// Must equal the instalment due, VND.
     #[schema(minimum = 1, example = 6_336_000)]

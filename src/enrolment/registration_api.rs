@@ -61,6 +61,7 @@ fn own_view(
 
 /// List your registrations, newest first.
 #[utoipa::path(
+    operation_id = "list_enrolments",
     tag = "enrolments",
     security(("bearer" = [])),
     responses(
@@ -89,6 +90,7 @@ async fn list(state: Data<AppState>, caller: ApiCaller) -> Result<HttpResponse, 
 /// from another source are kept with the card that covers them and not charged. Requires an
 /// `Idempotency-Key`: a retry returns the first answer and creates nothing more.
 #[utoipa::path(
+    operation_id = "create_enrolment",
     tag = "enrolments",
     security(("bearer" = [])),
     params(("Idempotency-Key" = String, Header, description = "A unique key per registration attempt")),
@@ -127,6 +129,7 @@ async fn create(
 
 /// One of your registrations: the plan, its price, members, schedule and payments.
 #[utoipa::path(
+    operation_id = "show_enrolment",
     tag = "enrolments",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The registration's id")),
@@ -154,6 +157,7 @@ async fn show(
 /// Change a draft; or, once approved, a voluntary plan's income, support group or payment
 /// mode (every unpaid instalment is priced again from the next unpaid month).
 #[utoipa::path(
+    operation_id = "change_enrolment",
     tag = "enrolments",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The registration's id")),
@@ -194,6 +198,7 @@ async fn change(
 /// page); a household needs at least one member not already covered. Requires an
 /// `Idempotency-Key`.
 #[utoipa::path(
+    operation_id = "submit_enrolment",
     tag = "enrolments",
     security(("bearer" = [])),
     params(
@@ -236,6 +241,7 @@ async fn submit(
 /// Stop a plan (or withdraw a draft or submission). Unpaid instalments are cancelled; paid
 /// months stay in your book.
 #[utoipa::path(
+    operation_id = "stop_enrolment",
     tag = "enrolments",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The registration's id")),
@@ -270,6 +276,7 @@ async fn stop(
 /// months paid this way appear at once in the citizen's insurance book. Requires an
 /// `Idempotency-Key`.
 #[utoipa::path(
+    operation_id = "record_enrolment_payment",
     tag = "enrolments",
     security(("client_credentials" = ["collections:write"])),
     params(

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::Policy;
 use super::admin::{self, RawParameter, Refusal, STATUSES, Unit};
 use crate::accounts::model::Role;
+use crate::accounts::pages::FormErrors;
 use crate::accounts::session::StaffSession;
 use crate::app::AppState;
 use crate::audit::Actor;
@@ -29,37 +30,6 @@ fn admin_only(me: &StaffSession) -> Result<(), AppError> {
     match me.0.role() {
         Some(Role::Admin) => Ok(()),
         _ => Err(AppError::Forbidden),
-    }
-}
-
-/// Field messages in the page's language, shaped like `accounts::pages::FormErrors` so the
-/// shared form macros take it.
-#[derive(Default)]
-struct FormErrors(Vec<(String, String)>);
-
-impl FormErrors {
-    fn from_refusals(refusals: &[Refusal], ctx: &PageContext) -> Self {
-        Self(
-            refusals
-                .iter()
-                .map(|r| (r.field.to_owned(), ctx.t(r.message_key()).to_owned()))
-                .collect(),
-        )
-    }
-
-    fn any(&self) -> bool {
-        !self.0.is_empty()
-    }
-
-    fn all(&self) -> &[(String, String)] {
-        &self.0
-    }
-
-    fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -291,7 +261,11 @@ async fn add(
 ) -> Result<HttpResponse, AppError> {
     admin_only(&me)?;
     let refused = |refusals: Vec<Refusal>, ctx: PageContext, form: ParameterForm| {
-        let errors = FormErrors::from_refusals(&refusals, &ctx);
+        let errors = FormErrors::from_pairs(
+            refusals
+                .iter()
+                .map(|r| (r.field.to_owned(), ctx.t(r.message_key()).to_owned())),
+        );
         page(
             &state,
             ctx,

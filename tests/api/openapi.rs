@@ -126,3 +126,75 @@ fn every_insurance_book_route_is_in_the_spec() {
         "/api/v1/oauth/token"
     );
 }
+
+/// utoipa keys components by name: two types called `Status` silently become one schema, and
+/// the spec then describes one with the other's values. Every schema name must be unique.
+#[test]
+fn schema_names_are_unique() {
+    fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    let mut seen = std::collections::HashMap::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut pending: Option<Option<String>> = None;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                pending = Some(None);
+            } else if let Some(renamed) = line.strip_prefix("#[schema(as = ") {
+                if let Some(p) = pending.as_mut() {
+                    *p = Some(renamed.trim_end_matches(")]").to_owned());
+                }
+            } else if let Some(p) = pending
+                .take_if(|_| line.starts_with("pub struct ") || line.starts_with("pub enum "))
+            {
+                let declared = line
+                    .split_whitespace()
+                    .nth(2)
+                    .unwrap()
+                    .trim_end_matches(['{', '(', ';', '<']);
+                let name = p.unwrap_or_else(|| declared.to_owned());
+                if let Some(other) = seen.insert(name.clone(), file.clone()) {
+                    panic!(
+                        "two schemas named {name}: {} and {}",
+                        other.display(),
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        seen.contains_key("EnrolmentStatus") && seen.contains_key("Status"),
+        "{seen:?}"
+    );
+}
+
+/// Operation ids name generated client methods: two operations with one id break generators.
+#[test]
+fn operation_ids_are_unique() {
+    let spec: serde_json::Value = serde_json::from_str(&committed()).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if let Some(id) = operation["operationId"].as_str() {
+                assert!(
+                    seen.insert(id.to_owned()),
+                    "operationId {id} used twice (again at {method} {path})"
+                );
+            }
+        }
+    }
+}
