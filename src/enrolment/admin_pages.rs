@@ -208,29 +208,35 @@ async fn decide(
             audit::record(conn, now.and_utc(), &event)
         })
         .await;
-    match decided {
-        Ok(()) => {
-            tracing::info!(by = %me.0.account.id, enrolment = %id, approve, "registration decided");
-            Ok(see_other(&format!("/admin/enrolments/{id}")))
-        }
-        Err(error @ (AppError::Invalid(_) | AppError::OutOfBounds { .. })) => {
-            let errors = FormErrors::from_error(error, &ctx)?;
-            review_page(
-                &state,
-                ctx,
-                &me,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-            )
-            .await
-        }
-        Err(AppError::WrongState(_)) => {
-            let errors = FormErrors::message("enrol.admin.already_decided", &ctx);
-            review_page(&state, ctx, &me, id, StatusCode::CONFLICT, errors).await
-        }
-        Err(other) => Err(other),
+    if decided.is_ok() {
+        tracing::info!(by = %me.0.account.id, enrolment = %id, approve, "registration decided");
     }
+    outcome(&state, ctx, &me, id, decided, "enrol.admin.already_decided").await
+}
+
+/// Where a staff action lands: back on the registration, or on it again saying what went wrong
+/// (a field, or a change someone else made first).
+async fn outcome<T>(
+    state: &AppState,
+    ctx: PageContext,
+    me: &StaffSession,
+    id: String,
+    result: Result<T, AppError>,
+    conflict_key: &str,
+) -> Result<HttpResponse, AppError> {
+    let (status, errors) = match result {
+        Ok(_) => return Ok(see_other(&format!("/admin/enrolments/{id}"))),
+        Err(AppError::WrongState(_)) => (
+            StatusCode::CONFLICT,
+            FormErrors::message(conflict_key, &ctx),
+        ),
+        Err(error @ (AppError::Invalid(_) | AppError::OutOfBounds { .. })) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormErrors::from_error(error, &ctx)?,
+        ),
+        Err(other) => return Err(other),
+    };
+    review_page(state, ctx, me, id, status, errors).await
 }
 
 #[derive(Default, Deserialize)]
@@ -309,26 +315,7 @@ async fn pay(
             Ok(receipt)
         })
         .await;
-    match recorded {
-        Ok(_) => Ok(see_other(&format!("/admin/enrolments/{id}"))),
-        Err(error @ (AppError::Invalid(_) | AppError::OutOfBounds { .. })) => {
-            let errors = FormErrors::from_error(error, &ctx)?;
-            review_page(
-                &state,
-                ctx,
-                &me,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-            )
-            .await
-        }
-        Err(AppError::WrongState(_)) => {
-            let errors = FormErrors::message("enrol.admin.nothing_due", &ctx);
-            review_page(&state, ctx, &me, id, StatusCode::CONFLICT, errors).await
-        }
-        Err(other) => Err(other),
-    }
+    outcome(&state, ctx, &me, id, recorded, "enrol.admin.nothing_due").await
 }
 
 #[get("/admin/enrolments/{id}/evidence")]
