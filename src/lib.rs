@@ -33,6 +33,8 @@
 //! - [`health_card`] — the health-insurance card with its signed QR, the clinic check and the
 //!   holder's access log.
 //! - [`enrolment`] — voluntary SI and household HI: the pricing rules so far.
+//! - [`retirement`] — the retirement planner: retirement date, pension estimate, gaps, what-if
+//!   and the one-off payment for missing years, from the citizen's own book.
 //! - [`api_clients`] — third-party applications and their OAuth2 client-credentials tokens.
 //! - [`demo`] — demo data for the embedded default (clearly marked as demo).
 //!
@@ -59,4 +61,5 @@ pub mod enrolment;
 pub mod health_card;
 pub mod home;
 pub mod insurance_book;
+pub mod retirement;
 pub mod staff;
