@@ -240,7 +240,7 @@ impl Words {
 
 /// `22½` for 45 half years.
 fn half_years(halves: u32) -> String {
-    if halves % 2 == 0 {
+    if halves.is_multiple_of(2) {
         format!("{}", halves / 2)
     } else {
         format!("{}½", halves / 2)

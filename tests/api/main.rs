@@ -16,5 +16,6 @@ mod email;
 mod openapi;
 mod operations;
 mod pages;
+mod retirement;
 mod schema;
 mod staff;
