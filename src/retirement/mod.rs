@@ -467,14 +467,14 @@ pub fn plan(
                 words.step(
                     "retire.line.future",
                     format!(
-                        "{} + {} ({} – {}) × {}",
+                        "{} + {} ({} – {}; {})",
                         months_paid + unpaid,
                         future,
                         latest.next(),
                         reach_month,
                         words.vnd(latest_basis)
                     ),
-                    added,
+                    i64::from(months_paid) + added,
                     StepUnit::Months,
                 ),
             );
