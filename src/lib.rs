@@ -38,6 +38,8 @@
 //!   staff decisions, payment schedules, payments into the book, household cards, reminders.
 //! - [`documents`] — uploaded files: type sniffed from content, size cap, scanner hook, stored
 //!   outside the web root under random names.
+//! - [`retirement`] — the retirement planner: retirement date, pension estimate, gaps, what-if
+//!   and the one-off payment for missing years, from the citizen's own book.
 //! - [`api_clients`] — third-party applications and their OAuth2 client-credentials tokens.
 //! - [`demo`] — demo data for the embedded default (clearly marked as demo).
 //!
@@ -66,4 +68,5 @@ pub mod enrolment;
 pub mod health_card;
 pub mod home;
 pub mod insurance_book;
+pub mod retirement;
 pub mod staff;

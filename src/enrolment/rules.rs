@@ -193,6 +193,140 @@ pub fn household_hi(
         .collect())
 }
 
+/// Fixed-point scale of the compounding factors below (10^24): each step rounds to 10^-24, so
+/// even 600 steps move the result by far less than half a đồng.
+const FACTOR_SCALE: i128 = 1_000_000_000_000_000_000_000_000;
+
+/// The most months the one-off payments below are computed for (50 years).
+const MAX_ONE_OFF_MONTHS: i64 = 600;
+
+/// Σ of the monthly factors at [`FACTOR_SCALE`]: `(1 + r)^i` for i = 1..=months (a surcharge,
+/// mode (e)), or `1 / (1 + r)^(i − 1)` for i = 1..=months (a discount, mode (đ)); `r` is
+/// `monthly_return_bp` basis points. `None` when the inputs are out of range.
+fn factor_sum(months: i64, monthly_return_bp: i64, surcharge: bool) -> Option<i128> {
+    if !(0..=MAX_ONE_OFF_MONTHS).contains(&months) || !(0..=10_000).contains(&monthly_return_bp) {
+        return None;
+    }
+    let (up, down) = (10_000 + i128::from(monthly_return_bp), 10_000_i128);
+    let (num, den) = if surcharge { (up, down) } else { (down, up) };
+    let step = |factor: i128| Some((factor.checked_mul(num)? + den / 2) / den);
+    let mut factor = if surcharge {
+        step(FACTOR_SCALE)?
+    } else {
+        FACTOR_SCALE
+    };
+    let mut sum: i128 = 0;
+    for _ in 0..months {
+        sum = sum.checked_add(factor)?;
+        factor = step(factor)?;
+    }
+    Some(sum)
+}
+
+/// `amount × factors`, rounded half up to the đồng once, at the end.
+fn apply_factors(amount: i64, factors: i128) -> Option<i64> {
+    let total = i128::from(amount).checked_mul(factors)?;
+    i64::try_from((total + FACTOR_SCALE / 2) / FACTOR_SCALE).ok()
+}
+
+/// Mode (e) of Art. 36(2): one payment for the months still missing for a pension, with a
+/// surcharge compounded monthly at the SI fund's monthly investment return `r` (Circular
+/// 01/2016 style): T = Σ_{i=1..n} gross × (1 + r)^i. `None` when out of range.
+pub fn missing_months_total(
+    monthly_gross: i64,
+    months: i64,
+    monthly_return_bp: i64,
+) -> Option<i64> {
+    apply_factors(monthly_gross, factor_sum(months, monthly_return_bp, true)?)
+}
+
+/// Mode (đ) of Art. 36(2): one payment for many months ahead, discounted at the SI fund's
+/// monthly investment return `r`: T = Σ_{i=1..n} payable / (1 + r)^(i − 1). `None` when out of
+/// range.
+pub fn advance_total(monthly_payable: i64, months: i64, monthly_return_bp: i64) -> Option<i64> {
+    apply_factors(
+        monthly_payable,
+        factor_sum(months, monthly_return_bp, false)?,
+    )
+}
+
+/// A one-off voluntary payment (modes (đ) and (e)), priced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OneOffPrice {
+    pub months: i64,
+    /// What one month would cost: the gross for mode (e), the payable for mode (đ).
+    pub monthly: i64,
+    /// The SI fund's monthly investment return used, basis points.
+    pub monthly_return: i64,
+    pub total: i64,
+    /// The most months the mode allows.
+    pub limit: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OneOffProblem {
+    /// More months than the mode allows, or none.
+    Months {
+        limit: i64,
+    },
+    NotInForce(NotInForce),
+}
+
+impl From<NotInForce> for OneOffProblem {
+    fn from(error: NotInForce) -> Self {
+        Self::NotInForce(error)
+    }
+}
+
+/// Mode (đ) priced with the figures in force on `on`: `months` (1 to the advance limit) of
+/// `monthly_payable`, discounted.
+pub fn advance_payment(
+    monthly_payable: i64,
+    months: i64,
+    on: NaiveDate,
+    policy: &Policy,
+) -> Result<OneOffPrice, OneOffProblem> {
+    let limit = policy.row("voluntary_advance_max_months", on)?.value;
+    let monthly_return = policy.row("voluntary_monthly_return", on)?.value;
+    if months < 1 || months > limit {
+        return Err(OneOffProblem::Months { limit });
+    }
+    let total = advance_total(monthly_payable, months, monthly_return)
+        .ok_or(OneOffProblem::Months { limit })?;
+    Ok(OneOffPrice {
+        months,
+        monthly: monthly_payable,
+        monthly_return,
+        total,
+        limit,
+    })
+}
+
+/// Mode (e) priced with the figures in force on `on`: `months` missing months of
+/// `monthly_gross`, with the surcharge. The price is given even beyond the limit of missing
+/// months (`limit`), so a caller can show how far off it is.
+pub fn missing_months_payment(
+    monthly_gross: i64,
+    months: i64,
+    on: NaiveDate,
+    policy: &Policy,
+) -> Result<OneOffPrice, OneOffProblem> {
+    let limit = policy
+        .row("voluntary_lump_sum_max_missing_months", on)?
+        .value;
+    let monthly_return = policy.row("voluntary_monthly_return", on)?.value;
+    let total = missing_months_total(monthly_gross, months, monthly_return)
+        .filter(|_| months >= 1)
+        .ok_or(OneOffProblem::Months { limit })?;
+    Ok(OneOffPrice {
+        months,
+        monthly: monthly_gross,
+        monthly_return,
+        total,
+        limit,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,5 +481,56 @@ mod tests {
         let members = monthly(6);
         assert_eq!(members, [113_850, 79_695, 68_310, 56_925, 45_540, 45_540]);
         assert_eq!(monthly(1), [113_850]);
+    }
+
+    #[test]
+    fn mode_e_surcharge_compounds_monthly_from_the_first_month() {
+        // 1,000,000 × 1.0031 = 1,003,100; + 1,000,000 × 1.0031² = 1,006,209.61 → 2,009,309.61;
+        // + 1,000,000 × 1.0031³ = 1,009,328.859791 → 3,018,638.469791.
+        assert_eq!(missing_months_total(1_000_000, 1, 31), Some(1_003_100));
+        assert_eq!(missing_months_total(1_000_000, 2, 31), Some(2_009_310));
+        assert_eq!(missing_months_total(1_000_000, 3, 31), Some(3_018_638));
+        // 12 months of 22% × 3,000,000: Σ 660,000 × 1.0031^i = 8,081,416.12…
+        assert_eq!(missing_months_total(660_000, 12, 31), Some(8_081_416));
+        assert_eq!(missing_months_total(660_000, 12, 0), Some(7_920_000));
+        assert_eq!(missing_months_total(660_000, 0, 31), Some(0));
+        assert_eq!(missing_months_total(660_000, 601, 31), None);
+    }
+
+    #[test]
+    fn mode_d_discount_starts_at_the_second_month() {
+        // 1,000,000 + 1,000,000 / 1.0031 = 1,996,909.58…; + 1,000,000 / 1.0031² → 2,990,738.29…
+        assert_eq!(advance_total(1_000_000, 1, 31), Some(1_000_000));
+        assert_eq!(advance_total(1_000_000, 2, 31), Some(1_996_910));
+        assert_eq!(advance_total(1_000_000, 3, 31), Some(2_990_738));
+        // Five years ahead at Example 1's 528,000 a month: 28,957,037.16…
+        assert_eq!(advance_total(528_000, 60, 31), Some(28_957_037));
+        assert_eq!(advance_total(528_000, 60, 0), Some(31_680_000));
+    }
+
+    #[test]
+    fn one_off_payments_read_the_return_and_the_limits_in_force() {
+        let policy = shipped();
+        let on = day("2026-08-01");
+        let ahead = advance_payment(528_000, 60, on, &policy).unwrap();
+        assert_eq!(
+            (ahead.total, ahead.monthly_return, ahead.limit),
+            (28_957_037, 31, 60)
+        );
+        assert_eq!(
+            advance_payment(528_000, 61, on, &policy),
+            Err(OneOffProblem::Months { limit: 60 })
+        );
+        assert_eq!(
+            advance_payment(528_000, 0, on, &policy),
+            Err(OneOffProblem::Months { limit: 60 })
+        );
+        let missing = missing_months_payment(660_000, 12, on, &policy).unwrap();
+        assert_eq!((missing.total, missing.limit), (8_081_416, 60));
+        // No investment return is on record before 2026.
+        assert!(matches!(
+            missing_months_payment(660_000, 12, day("2025-12-31"), &policy),
+            Err(OneOffProblem::NotInForce(_))
+        ));
     }
 }

@@ -22,16 +22,19 @@ pub enum Unit {
     BasisPoints,
     /// A whole number of times another figure (the SI ceiling is 20 × base salary).
     Multiple,
+    /// A number of months (retirement ages, the cap on supported months).
+    Months,
 }
 
 impl Unit {
-    pub const ALL: [Unit; 3] = [Unit::Vnd, Unit::BasisPoints, Unit::Multiple];
+    pub const ALL: [Unit; 4] = [Unit::Vnd, Unit::BasisPoints, Unit::Multiple, Unit::Months];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Vnd => "vnd",
             Self::BasisPoints => "basis_points",
             Self::Multiple => "multiple",
+            Self::Months => "months",
         }
     }
 
@@ -62,6 +65,10 @@ impl Unit {
                 }
             }
             Self::Multiple => format!("× {value}"),
+            Self::Months => match lang {
+                Lang::Vi => format!("{value} tháng"),
+                Lang::En => format!("{value} months"),
+            },
         }
     }
 
@@ -77,7 +84,7 @@ impl Unit {
         }
         match self {
             Self::Vnd => whole_with_separators(text).ok_or(Problem::ValueFormat),
-            Self::Multiple => digits(text).ok_or(Problem::ValueFormat),
+            Self::Multiple | Self::Months => digits(text).ok_or(Problem::ValueFormat),
             Self::BasisPoints => {
                 let (whole, fraction) = text.split_once(['.', ',']).unwrap_or((text, ""));
                 if fraction.len() > 2 || (fraction.is_empty() && text.len() != whole.len()) {
@@ -465,5 +472,6 @@ mod tests {
         assert_eq!(Unit::BasisPoints.format(2_200, Lang::En), "22%");
         assert_eq!(Unit::BasisPoints.format(3, Lang::En), "0.03%");
         assert_eq!(Unit::Multiple.format(20, Lang::En), "× 20");
+        assert_eq!(Unit::Months.format(744, Lang::Vi), "744 tháng");
     }
 }

@@ -210,9 +210,10 @@ impl Region {
 /// exactly the ones the database gets.
 #[cfg(test)]
 pub fn shipped() -> Policy {
-    const MIGRATIONS: [&str; 3] = [
+    const MIGRATIONS: &[&str] = &[
         include_str!("../../migrations/postgres/2026-11-24-000001_insurance_book/up.sql"),
         include_str!("../../migrations/postgres/2026-11-24-000002_voluntary_parameters/up.sql"),
+        include_str!("../../migrations/postgres/2026-11-30-000002_retirement_parameters/up.sql"),
         include_str!("../../migrations/postgres/2026-11-30-000003_enrolments/up.sql"),
     ];
     let mut rows = Vec::new();

@@ -74,6 +74,7 @@ fn unit_label(unit: &str) -> &'static str {
     match unit {
         "vnd" => "policy_admin.unit.vnd",
         "basis_points" => "policy_admin.unit.basis_points",
+        "months" => "policy_admin.unit.months",
         _ => "policy_admin.unit.multiple",
     }
 }

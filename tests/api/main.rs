@@ -18,5 +18,6 @@ mod openapi;
 mod operations;
 mod pages;
 mod policy_admin;
+mod retirement;
 mod schema;
 mod staff;

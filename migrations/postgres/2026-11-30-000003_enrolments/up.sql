@@ -87,4 +87,4 @@ ALTER TABLE health_cards ADD COLUMN enrolment_id TEXT;
 -- DOMAIN.md §5: supported contributions are capped per person (believed 10 years, Decree
 -- 159/2025; V1/M, so a parameter).
 INSERT INTO policy_parameters (name, effective_from, value, unit, legal_basis, status) VALUES
-    ('voluntary_support_max_months', '2025-07-01', 120, 'multiple', 'Decree 159/2025/NĐ-CP Art. 5', 'V1');
+    ('voluntary_support_max_months', '2025-07-01', 120, 'months', 'Decree 159/2025/NĐ-CP Art. 5', 'V1');
