@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Line;
-use super::rules::{self, PaymentMode, SupportGroup, VoluntaryProblem};
+use super::QuoteMode;
+use super::rules::{self, SupportGroup};
 use crate::app::AppState;
 use crate::error::{AppError, BodyProblems, FieldCode, Problem};
 use crate::policy::{Basis, Parameter, Policy};
@@ -26,7 +27,11 @@ pub struct VoluntaryRequest {
     #[schema(example = 3_000_000)]
     monthly_income: i64,
     support_group: SupportGroup,
-    payment_mode: PaymentMode,
+    payment_mode: QuoteMode,
+    /// With `years_ahead` or `missing_years`: how many months are paid at once.
+    #[schema(example = 24, minimum = 1, maximum = 600)]
+    #[serde(default)]
+    months: Option<i64>,
     /// The date of the contribution; the figures in force then are used. Today when absent.
     #[schema(example = "2025-10-01", format = Date)]
     #[serde(default)]
@@ -57,14 +62,17 @@ fn basis_of(policy: &Policy, names: &[&'static str], on: NaiveDate) -> Vec<Basis
 ///
 /// 22% of the chosen income, less the state's support (a share of 22% of the rural poverty
 /// line, by support group), for the payment period chosen. The income must lie between the
-/// rural poverty line and 20 × the base salary in force on the date.
+/// rural poverty line and 20 × the base salary in force on the date. `years_ahead` (mode (đ))
+/// prices `months` paid at once, discounted at the SI fund's monthly return; `missing_years`
+/// (mode (e)) prices `months` missing for a pension at once, with that return as surcharge and
+/// without support.
 #[utoipa::path(
     tag = "calculators",
     request_body(content = VoluntaryRequest, example = json!({"monthly_income": 3000000, "support_group": "near_poor", "payment_mode": "yearly", "on_date": "2025-10-01"})),
     responses(
         (status = 200, description = "The price, line by line", body = VoluntaryQuote, example = json!({"monthly_gross": 660000, "monthly_support": 132000, "monthly_payable": 528000, "months": 12, "period_total": 6336000, "explanation": [{"label": "Contribution", "formula": "22% × 3,000,000", "amount": 660000}, {"label": "State support", "formula": "40% × 22% × 1,500,000", "amount": 132000}, {"label": "You pay each month", "formula": "660,000 − 132,000", "amount": 528000}, {"label": "For the period", "formula": "12 × 528,000", "amount": 6336000}], "legal_basis": [{"name": "voluntary_rate", "value": 2200, "effective_from": "2025-07-01", "legal_basis": "Law 41/2024/QH15 Art. 32(2), 36(1)"}]})),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Income outside the bounds in force (named in the answer), a support group not in force on the date, or a date without figures", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Income or months outside the bounds in force (named in the answer), a support group not in force on the date, or a date without figures", body = Problem, content_type = "application/problem+json"),
         BodyProblems,
     )
 )]
@@ -77,44 +85,24 @@ async fn voluntary_si(
     let lang = Lang::of_request(&req);
     let on = body.on_date.unwrap_or_else(|| state.clock.now().date());
     let policy = state.db.read(|conn| Ok(Policy::load(conn)?)).await?;
-    let price = rules::voluntary_si(
+    let quote = super::quote_voluntary(
         body.monthly_income,
         body.support_group,
         body.payment_mode,
+        body.months,
         on,
         &policy,
-    )
-    .map_err(|problem| match problem {
-        VoluntaryProblem::OutOfBounds { floor, ceiling } => AppError::OutOfBounds {
-            field: "monthly_income".into(),
-            min: floor,
-            max: ceiling,
-        },
-        VoluntaryProblem::GroupNotInForce => {
-            AppError::invalid("support_group", FieldCode::NoPolicyForDate)
-        }
-        VoluntaryProblem::NotInForce(_) => AppError::invalid("on_date", FieldCode::NoPolicyForDate),
-    })?;
-    let explanation = super::explain_voluntary(&price, body.monthly_income, lang, Lang::En);
-    let legal_basis = basis_of(
-        &policy,
-        &[
-            "voluntary_rate",
-            body.support_group.parameter(),
-            "rural_poverty_line",
-            "base_salary",
-            "si_ceiling_multiple",
-        ],
-        on,
-    );
+        lang,
+        Lang::En,
+    )?;
     Ok(HttpResponse::Ok().json(VoluntaryQuote {
-        monthly_gross: price.monthly_gross,
-        monthly_support: price.monthly_support,
-        monthly_payable: price.monthly_payable,
-        months: price.months,
-        period_total: price.period_total,
-        explanation,
-        legal_basis,
+        monthly_gross: quote.price.monthly_gross,
+        monthly_support: quote.price.monthly_support,
+        monthly_payable: quote.price.monthly_payable,
+        months: quote.months,
+        period_total: quote.total,
+        explanation: quote.lines,
+        legal_basis: basis_of(&policy, &quote.parameters, on),
     }))
 }
 

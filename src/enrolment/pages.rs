@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::Line;
-use super::rules::{self, PaymentMode, SupportGroup, VoluntaryProblem};
+use super::QuoteMode;
+use super::rules::{self, SupportGroup};
 use crate::accounts::pages::FormErrors;
 use crate::app::AppState;
 use crate::error::AppError;
@@ -26,6 +27,8 @@ struct VoluntaryForm {
     income: String,
     group: String,
     mode: String,
+    /// For one payment covering many months (modes (đ) and (e)).
+    months: String,
 }
 
 #[derive(Template)]
@@ -35,7 +38,7 @@ struct VoluntaryPage {
     form: VoluntaryForm,
     errors: FormErrors,
     groups: Vec<(&'static str, &'static str)>,
-    modes: [(&'static str, &'static str); 4],
+    modes: [(&'static str, &'static str); 6],
     lines: Vec<Line>,
     total: Option<i64>,
     today: NaiveDate,
@@ -59,11 +62,13 @@ fn group_key(group: SupportGroup) -> (&'static str, &'static str) {
     }
 }
 
-const MODES: [(&str, &str); 4] = [
+const MODES: [(&str, &str); 6] = [
     ("monthly", "calc.mode.monthly"),
     ("quarterly", "calc.mode.quarterly"),
     ("half_yearly", "calc.mode.half_yearly"),
     ("yearly", "calc.mode.yearly"),
+    ("years_ahead", "calc.mode.years_ahead"),
+    ("missing_years", "calc.mode.missing_years"),
 ];
 
 #[get("/calculators/voluntary-si")]
@@ -93,28 +98,36 @@ async fn voluntary_si(
     let group = in_force
         .into_iter()
         .find(|g| group_key(*g).0 == page.form.group);
-    let mode =
-        serde_json::from_value::<PaymentMode>(serde_json::Value::String(page.form.mode.clone()))
-            .ok();
+    let mode = QuoteMode::parse(&page.form.mode);
     let (Some(income), Some(group), Some(mode)) = (parse_amount(&page.form.income), group, mode)
     else {
         page.errors = FormErrors::message("calc.error.incomplete", &page.ctx);
         return ok(&page);
     };
-    match rules::voluntary_si(income, group, mode, today, &policy) {
-        Ok(price) => {
-            page.lines = super::explain_voluntary(&price, income, page.ctx.lang, page.ctx.lang);
-            page.total = Some(price.period_total);
+    let months = page.form.months.trim().parse::<i64>().ok();
+    let (lang, digits) = (page.ctx.lang, page.ctx.lang);
+    match super::quote_voluntary(income, group, mode, months, today, &policy, lang, digits) {
+        Ok(quote) => {
+            page.lines = quote.lines;
+            page.total = Some(quote.total);
         }
-        Err(VoluntaryProblem::OutOfBounds { floor, ceiling }) => {
-            let text = page
-                .ctx
-                .t("field.out_of_bounds")
-                .replace("{min}", &page.ctx.lang.group_digits(floor))
-                .replace("{max}", &page.ctx.lang.group_digits(ceiling));
-            page.errors = FormErrors::from_field("income", text);
+        Err(AppError::OutOfBounds { field, min, max }) => {
+            let field = if field == "monthly_income" {
+                "income".into()
+            } else {
+                field
+            };
+            let error = AppError::OutOfBounds { field, min, max };
+            page.errors = FormErrors::from_error(error, &page.ctx)?;
         }
-        Err(_) => page.errors = FormErrors::message("calc.error.incomplete", &page.ctx),
+        Err(AppError::Invalid(errors)) if errors.iter().any(|e| e.field == "months") => {
+            page.errors =
+                FormErrors::from_field("months", page.ctx.t("calc.error.months").to_owned());
+        }
+        Err(AppError::Invalid(_)) => {
+            page.errors = FormErrors::message("calc.error.incomplete", &page.ctx)
+        }
+        Err(other) => return Err(other),
     }
     ok(&page)
 }

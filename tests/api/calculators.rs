@@ -56,6 +56,39 @@ on_both_backends! {
         assert_eq!(bad.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["members", "months"]);
     }
 
+    async fn one_payment_for_many_months_ahead_or_for_the_missing_years(backend) {
+        let app = TestApp::spawn(backend).await;
+        let quote = |mode: &str, months: i64, on: &str| {
+            let body = json!({
+                "monthly_income": 3_000_000, "support_group": "near_poor", "payment_mode": mode, "months": months, "on_date": on,
+            });
+            let app = &app;
+            async move { app.post_json("/api/v1/calculators/voluntary-si", &body).await }
+        };
+        // (đ): 528,000 now and 528,000 / 1.0031 next month (0.31% a month) = 1,054,368.26.
+        let ahead = quote("years_ahead", 2, "2026-08-01").await;
+        assert_eq!(ahead.status, StatusCode::OK, "{}", ahead.text);
+        assert_eq!((&ahead.body["months"], &ahead.body["period_total"]), (&json!(2), &json!(1_054_368)));
+        assert_eq!(quote("years_ahead", 24, "2026-08-01").await.body["period_total"], 12_231_682);
+        // (e): the full 22% with no support, 660,000 × 1.0031 + 660,000 × 1.0031² = 1,326,144.34.
+        let missing = quote("missing_years", 2, "2026-08-01").await;
+        assert_eq!((&missing.body["monthly_support"], &missing.body["period_total"]), (&json!(0), &json!(1_326_144)));
+        let basis: Vec<&str> = missing.body["legal_basis"].as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
+        assert!(basis.contains(&"voluntary_monthly_return"), "{basis:?}");
+        // Beyond the advance limit in force (60 months), and before the fund's return is set.
+        let long = quote("years_ahead", 61, "2026-08-01").await;
+        assert_eq!(long.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["months"]);
+        assert!(long.body["detail"].as_str().unwrap().contains("60"), "{}", long.text);
+        let early = quote("years_ahead", 12, "2025-10-01").await;
+        assert_eq!(early.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["on_date"]);
+        let no_months = app.post_json("/api/v1/calculators/voluntary-si", &json!({
+            "monthly_income": 3_000_000, "support_group": "other", "payment_mode": "missing_years", "on_date": "2026-08-01",
+        })).await;
+        assert_eq!(no_months.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["months"]);
+        let page = app.get("/calculators/voluntary-si?income=3.000.000&group=near_poor&mode=years_ahead&months=&lang=en").await;
+        assert!(page.text.contains("Enter how many months are paid at once"), "{}", page.text);
+    }
+
     async fn the_calculator_pages_work_as_plain_forms(backend) {
         let app = TestApp::spawn(backend).await;
         // Today's figures (Nov 2026): poverty line 1,500,000, near-poor support 40%.
