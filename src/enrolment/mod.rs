@@ -160,6 +160,10 @@ impl QuoteMode {
     }
 }
 
+/// The most months a quote prices at once (50 years): the dated limits are lower; this only
+/// bounds the arithmetic, as the API schema says.
+pub const MAX_ONE_OFF_MONTHS: i64 = 600;
+
 /// A voluntary-SI quote for one way of paying, explained line by line, with the parameters it
 /// used (for their legal basis).
 pub struct VoluntaryCalculation {
@@ -183,6 +187,14 @@ pub fn quote_voluntary(
     lang: Lang,
     digits: Lang,
 ) -> Result<VoluntaryCalculation, AppError> {
+    if let Some(months) = months.filter(|m| !(1..=MAX_ONE_OFF_MONTHS).contains(m)) {
+        tracing::debug!(months, "months paid at once out of range");
+        return Err(AppError::OutOfBounds {
+            field: "months".into(),
+            min: 1,
+            max: MAX_ONE_OFF_MONTHS,
+        });
+    }
     let periodic = mode.periodic().unwrap_or(PaymentMode::Monthly);
     let price =
         rules::voluntary_si(income, group, periodic, on, policy).map_err(

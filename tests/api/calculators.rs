@@ -79,6 +79,9 @@ on_both_backends! {
         let long = quote("years_ahead", 61, "2026-08-01").await;
         assert_eq!(long.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["months"]);
         assert!(long.body["detail"].as_str().unwrap().contains("60"), "{}", long.text);
+        // A number of months outside what the schema allows is refused whatever the mode.
+        let zero = quote("yearly", 0, "2026-08-01").await;
+        assert_eq!(zero.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["months"]);
         let early = quote("years_ahead", 12, "2025-10-01").await;
         assert_eq!(early.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["on_date"]);
         let no_months = app.post_json("/api/v1/calculators/voluntary-si", &json!({
