@@ -393,7 +393,11 @@ pub fn update(
             write_members(conn, &row, &plan)
         }
         Status::Approved if request.kind == Kind::VoluntarySi => {
-            let mut plan = plan(request, now.date(), policy)?;
+            // A running plan keeps its start month, which may lie in the past by now: the new
+            // figures are checked from this month on.
+            let mut request = request.clone();
+            request.start_month = request.start_month.max(Month::of(now.date()));
+            let mut plan = plan(&request, now.date(), policy)?;
             // The plan continues from its next unpaid month, whatever start was sent.
             plan.start_month = Month::of(row.start_month);
             let row = apply(row, &plan, now);
