@@ -73,6 +73,8 @@ pub enum FieldCode {
     DuplicateMember,
     /// Cover cannot start in a month that has already begun.
     MonthInPast,
+    /// A lump-sum withdrawal needs the comparison with staying in the system read first.
+    ComparisonNotRead,
 }
 
 impl FieldCode {
@@ -117,6 +119,7 @@ impl FieldCode {
             Self::NoMembers => "no_members",
             Self::DuplicateMember => "duplicate_member",
             Self::MonthInPast => "month_in_past",
+            Self::ComparisonNotRead => "comparison_not_read",
         }
     }
 }

@@ -26,6 +26,7 @@ use utoipa_actix_web::AppExt;
         (name = "api clients", description = "OAuth2 client-credentials tokens for third-party applications"),
         (name = "calculators", description = "Public price calculators for voluntary social insurance and household health insurance"),
         (name = "enrolments", description = "Registering for voluntary social insurance and household health insurance, and payments collected for them"),
+        (name = "claims", description = "The citizen's benefit claims: sickness, maternity, unemployment, lump sum, funeral, HI reimbursement"),
         (name = "retirement", description = "The citizen's retirement planner: retirement date, pension estimate, gaps and what-ifs"),
     ),
 )]
@@ -69,6 +70,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::health_card::api_routes(cfg);
     crate::declarations::api_routes(cfg);
     crate::enrolment::api_routes(cfg);
+    crate::claims::api_routes(cfg);
     crate::retirement::api_routes(cfg);
 }
 

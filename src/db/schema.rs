@@ -329,6 +329,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    claims (id) {
+        id -> Text,
+        account_id -> Text,
+        kind -> Text,
+        status -> Text,
+        details -> Text,
+        submitted_at -> Nullable<Timestamp>,
+        decision_due -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claim_events (claim_id, seq) {
+        claim_id -> Text,
+        seq -> Integer,
+        at -> Timestamp,
+        status -> Text,
+        actor -> Text,
+    }
+}
+
+diesel::table! {
+    claim_messages (id) {
+        id -> Text,
+        claim_id -> Text,
+        from_staff -> Bool,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
@@ -341,6 +376,9 @@ diesel::joinable!(client_tokens -> api_clients (client_id));
 diesel::joinable!(card_checks -> api_clients (client_id));
 diesel::joinable!(api_clients -> employers (employer_id));
 diesel::joinable!(enrolments -> accounts (account_id));
+diesel::joinable!(claims -> accounts (account_id));
+diesel::joinable!(claim_events -> claims (claim_id));
+diesel::joinable!(claim_messages -> claims (claim_id));
 diesel::joinable!(enrolment_members -> enrolments (enrolment_id));
 diesel::joinable!(enrolment_instalments -> enrolments (enrolment_id));
 
@@ -369,6 +407,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     enrolment_members,
     enrolment_instalments,
     reminders_sent,
+    claims,
+    claim_events,
+    claim_messages,
 );
 
 diesel::table! {

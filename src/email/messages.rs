@@ -147,10 +147,10 @@ pub fn staff_invitation(lang: Lang, to: &str, name: &str, link: &str, role: &str
     .render()
 }
 
-/// A notice about a registration or its payments (`kind` picks the texts: submitted, approved,
-/// rejected, payment recorded, payment due, card renewal). It links to the registration's page
-/// and carries no amounts; `extra` fills placeholders such as the refusal reason or a date.
-pub fn enrolment_notice(
+/// A notice about a registration, a claim or their payments (`kind` picks the texts:
+/// `email.<kind>.subject`, `.body`, `.action`). It links to the page concerned and carries no
+/// amounts; `extra` fills placeholders such as a refusal reason or a date.
+pub fn notice(
     lang: Lang,
     to: &str,
     name: &str,

@@ -837,8 +837,7 @@ pub fn notify(
     let account = account_of(conn, &row.account_id)?;
     let lang = Lang::parse(&account.locale).unwrap_or(Lang::Vi);
     let link = format!("{public_url}/account/enrolments/{}", row.id);
-    let message =
-        messages::enrolment_notice(lang, &account.email, &account.full_name, kind, &link, extra);
+    let message = messages::notice(lang, &account.email, &account.full_name, kind, &link, extra);
     email::enqueue(conn, &message, now)?;
     Ok(())
 }

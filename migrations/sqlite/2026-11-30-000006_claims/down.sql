@@ -1,0 +1,3 @@
+DROP TABLE claim_messages;
+DROP TABLE claim_events;
+DROP TABLE claims;

@@ -1,0 +1,126 @@
+//! Claims over the API: a draft per kind, submitted once however often it is retried, the
+//! timeline and messages, withdrawal only before a decision, and nobody else's claim readable.
+
+use ansinh::db::schema::claims;
+use awc::http::StatusCode;
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use crate::support::{Citizen, TestApp, on_both_backends};
+
+async fn citizen(app: &TestApp) -> (Citizen, String) {
+    let citizen = Citizen::new();
+    app.registered_citizen(&citizen).await;
+    let reply = app.api_login(&citizen.email, &citizen.password).await;
+    (
+        citizen,
+        reply.body["access_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn maternity() -> Value {
+    json!({ "kind": "maternity", "details": { "event": "birth", "event_date": "2026-11-02", "children": 1, "leave_from": "2026-11-02" } })
+}
+
+async fn start(app: &TestApp, token: &str, key: &str, body: &Value) -> crate::support::Reply {
+    app.post_json_with(
+        "/api/v1/me/claims",
+        token,
+        &[("Idempotency-Key", key)],
+        body,
+    )
+    .await
+}
+
+async fn submit(app: &TestApp, token: &str, id: &str) -> crate::support::Reply {
+    app.post_json_with(
+        &format!("/api/v1/me/claims/{id}/submit"),
+        token,
+        &[("Idempotency-Key", &uuid::Uuid::new_v4().to_string())],
+        &json!(null),
+    )
+    .await
+}
+
+on_both_backends! {
+    async fn a_claim_from_draft_to_withdrawn_with_its_timeline(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (me, token) = citizen(&app).await;
+        let key = uuid::Uuid::new_v4().to_string();
+        let draft = start(&app, &token, &key, &maternity()).await;
+        assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.text);
+        assert_eq!((&draft.body["kind"], &draft.body["status"], &draft.body["details"]["children"]), (&json!("maternity"), &json!("draft"), &json!(1)));
+        let id = draft.body["id"].as_str().unwrap().to_owned();
+        // A flaky phone retries: one claim.
+        let again = start(&app, &token, &key, &maternity()).await;
+        assert_eq!((again.body["id"].as_str(), again.header("idempotent-replayed")), (Some(id.as_str()), Some("true")));
+        let count = app.query(|conn| claims::table.count().get_result::<i64>(conn)).await;
+        assert_eq!(count, 1);
+
+        let submitted = submit(&app, &token, &id).await;
+        assert_eq!((submitted.status, &submitted.body["status"]), (StatusCode::OK, &json!("submitted")), "{}", submitted.text);
+        app.mail.wait_for(&me.email, "Đã nhận hồ sơ hưởng chế độ").await;
+        submit(&app, &token, &id).await.assert_problem(StatusCode::CONFLICT, "wrong_state");
+        let posted = app.post_json_auth(&format!("/api/v1/me/claims/{id}/messages"), &token, &json!({ "body": "Tôi gửi thêm giấy chứng sinh." })).await;
+        assert_eq!(posted.status, StatusCode::CREATED, "{}", posted.text);
+        assert_eq!(posted.body["messages"][0]["body"], "Tôi gửi thêm giấy chứng sinh.");
+        let empty = app.post_json_auth(&format!("/api/v1/me/claims/{id}/messages"), &token, &json!({ "body": "  " })).await;
+        assert_eq!(empty.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["body"]);
+
+        // Nobody else reads, submits, withdraws or writes on it.
+        let (_, other) = citizen(&app).await;
+        let path = format!("/api/v1/me/claims/{id}");
+        app.get_auth(&path, &other).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        submit(&app, &other, &id).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        app.post_json_auth(&format!("{path}/withdraw"), &other, &json!(null)).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        app.post_json_auth(&format!("{path}/messages"), &other, &json!({ "body": "xin chào" })).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        assert_eq!(app.get_auth("/api/v1/me/claims", &other).await.body, json!([]));
+
+        let withdrawn = app.post_json_auth(&format!("{path}/withdraw"), &token, &json!(null)).await;
+        assert_eq!(withdrawn.body["status"], "withdrawn", "{}", withdrawn.text);
+        let steps: Vec<&str> = withdrawn.body["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
+        assert_eq!(steps, ["draft", "submitted", "withdrawn"]);
+        app.mail.wait_for(&me.email, "rút hồ sơ").await;
+    }
+
+    async fn a_decided_claim_cannot_be_withdrawn(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (_, token) = citizen(&app).await;
+        let draft = start(&app, &token, "k-1", &maternity()).await;
+        let id = draft.body["id"].as_str().unwrap().to_owned();
+        assert_eq!(submit(&app, &token, &id).await.status, StatusCode::OK);
+        // Staff decide (their handling is built next; the decision is set here directly).
+        let decided = id.clone();
+        app.write(move |conn| Ok(diesel::update(claims::table.find(decided)).set(claims::status.eq("approved")).execute(conn)?)).await;
+        let refused = app.post_json_auth(&format!("/api/v1/me/claims/{id}/withdraw"), &token, &json!(null)).await;
+        refused.assert_problem(StatusCode::CONFLICT, "wrong_state");
+        assert!(refused.body["detail"].as_str().unwrap().contains("Đã duyệt"), "{}", refused.text);
+        assert_eq!(app.get_auth(&format!("/api/v1/me/claims/{id}"), &token).await.body["status"], "approved");
+    }
+
+    async fn each_kind_has_its_own_checked_form(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (_, token) = citizen(&app).await;
+        let bad = start(&app, &token, "k-2", &json!({ "kind": "sickness", "details": { "reason": "child_illness", "first_day": "2026-11-10", "last_day": "2026-11-05" } })).await;
+        assert_eq!(bad.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["details.last_day", "details.child_birth_date"]);
+        let unknown = start(&app, &token, "k-3", &json!({ "kind": "pension", "details": {} })).await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.text);
+        // A lump sum needs the comparison with staying in the system read before submitting.
+        let lump = start(&app, &token, "k-4", &json!({ "kind": "lump_sum", "details": { "route": "emigration" } })).await;
+        assert_eq!(lump.status, StatusCode::CREATED, "{}", lump.text);
+        let id = lump.body["id"].as_str().unwrap();
+        let unread = submit(&app, &token, id).await;
+        assert_eq!(unread.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["details.comparison_read"]);
+        for (key, body) in [
+            ("k-5", json!({ "kind": "unemployment", "details": { "termination_date": "2026-10-31", "last_employer": "TA1234A" } })),
+            ("k-6", json!({ "kind": "funeral", "details": { "deceased_personal_id": "001060000123", "deceased_name": "Nguyễn Văn Ba", "date_of_death": "2026-11-01", "relationship": "con" } })),
+            ("k-7", json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000 } })),
+            ("k-8", json!({ "kind": "sickness", "details": { "reason": "own_illness", "first_day": "2026-11-02", "last_day": "2026-11-06" } })),
+        ] {
+            let reply = start(&app, &token, key, &body).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+            assert_eq!(reply.body["details"], body["details"]);
+        }
+        assert_eq!(app.get_auth("/api/v1/me/claims", &token).await.body.as_array().unwrap().len(), 5);
+    }
+}
