@@ -40,6 +40,7 @@
 //!   outside the web root under random names.
 //! - [`retirement`] — the retirement planner: retirement date, pension estimate, gaps, what-if
 //!   and the one-off payment for missing years, from the citizen's own book.
+//! - [`claims`] — benefit claims: working-day deadlines and the pure rules of the six claim types.
 //! - [`api_clients`] — third-party applications and their OAuth2 client-credentials tokens.
 //! - [`demo`] — demo data for the embedded default (clearly marked as demo).
 //!
@@ -61,6 +62,7 @@ pub mod web;
 
 pub mod accounts;
 pub mod api_clients;
+pub mod claims;
 pub mod declarations;
 pub mod demo;
 pub mod documents;

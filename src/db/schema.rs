@@ -329,6 +329,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    public_holidays (day) {
+        day -> Date,
+        name -> Text,
+        legal_basis -> Text,
+    }
+}
+
 diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
@@ -369,6 +377,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     enrolment_members,
     enrolment_instalments,
     reminders_sent,
+    public_holidays,
 );
 
 diesel::table! {
