@@ -5,3 +5,4 @@
 //! these.
 
 pub mod calendar;
+pub mod rules;
