@@ -27,6 +27,7 @@ use crate::web::i18n::Lang;
 /// What a line's value is counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ClaimUnit)]
 pub enum Unit {
     Vnd,
     /// 1% = 100.
@@ -43,6 +44,7 @@ pub enum Unit {
 /// One line of an explanation: the translation key of its label, how the value is worked out
 /// (digits grouped as in English, as the API shows them), and the value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = ClaimLine)]
 pub struct Line {
     pub label: &'static str,
     #[schema(example = "75% × 9,600,000 / 24")]
@@ -54,6 +56,7 @@ pub struct Line {
 /// The lines of a check or computation, the dated parameters it read and the articles it
 /// applies.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = ClaimExplanation)]
 pub struct Explanation {
     pub lines: Vec<Line>,
     pub parameters: Vec<Basis>,
@@ -94,6 +97,7 @@ impl Explanation {
 
 /// A condition checked, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = ClaimEligibility)]
 pub struct Eligibility {
     pub eligible: bool,
     pub explanation: Explanation,
@@ -101,6 +105,7 @@ pub struct Eligibility {
 
 /// An amount, and how it is made up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = ClaimAmount)]
 pub struct Amount {
     /// VND.
     pub amount: i64,
