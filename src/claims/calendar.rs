@@ -172,6 +172,23 @@ mod tests {
     }
 
     #[test]
+    fn the_store_reads_the_migrated_holidays_of_a_span() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/holidays.db", dir.path().display());
+        let mut conn = crate::db::Manager::new(&url).unwrap().open().unwrap();
+        crate::db::migrate(&mut conn).unwrap();
+        let spring = holidays_between(&mut conn, day("2026-04-01"), day("2026-05-01")).unwrap();
+        let expected: BTreeSet<NaiveDate> =
+            ["2026-04-26", "2026-04-27", "2026-04-30", "2026-05-01"]
+                .into_iter()
+                .map(day)
+                .collect();
+        assert_eq!(spring, expected);
+        let all = holidays_between(&mut conn, day("2025-01-01"), day("2027-12-31")).unwrap();
+        assert_eq!(all, shipped_holidays());
+    }
+
+    #[test]
     fn working_days_between_count_both_ends_and_skip_days_off() {
         let holidays = shipped_holidays();
         assert_eq!(
