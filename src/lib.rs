@@ -40,8 +40,8 @@
 //!   outside the web root under random names.
 //! - [`retirement`] — the retirement planner: retirement date, pension estimate, gaps, what-if
 //!   and the one-off payment for missing years, from the citizen's own book.
-//! - [`claims`] — benefit claims: typed forms, draft → submitted → decided → paid, timeline,
-//!   messages.
+//! - [`claims`] — benefit claims: typed forms, draft → submitted → decided → paid with a
+//!   timeline and messages; working-day deadlines and the pure rules of the six claim types.
 //! - [`api_clients`] — third-party applications and their OAuth2 client-credentials tokens.
 //! - [`demo`] — demo data for the embedded default (clearly marked as demo).
 //!

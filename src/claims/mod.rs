@@ -1,10 +1,14 @@
-//! Benefit claims (issue 5): the typed forms (`form`), the flow from draft to its end with a
-//! timeline and messages (`flow`), and the citizen's API. Eligibility, estimates and legal
-//! deadlines (pure rules) and the staff handling come next.
+//! Benefit claims (issue 5): the typed forms ([`form`]); the flow from draft to its end with a
+//! timeline and messages ([`flow`]) and the citizen's API; working-day deadlines over the dated
+//! public-holiday table ([`calendar`]); the eligibility checks, estimates and legal decision
+//! deadlines of the six claim types ([`rules`], DOMAIN.md §6.5, §7 and Examples 3, 4, 7). The
+//! staff handling, documents, bank account and pages build on these.
 
 pub mod api;
+pub mod calendar;
 pub mod flow;
 pub mod form;
+pub mod rules;
 
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     api::routes(cfg);

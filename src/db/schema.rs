@@ -364,6 +364,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    public_holidays (day) {
+        day -> Date,
+        name -> Text,
+        legal_basis -> Text,
+    }
+}
+
 diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
@@ -410,6 +418,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     claims,
     claim_events,
     claim_messages,
+    public_holidays,
 );
 
 diesel::table! {

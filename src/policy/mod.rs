@@ -215,6 +215,7 @@ pub fn shipped() -> Policy {
         include_str!("../../migrations/postgres/2026-11-24-000002_voluntary_parameters/up.sql"),
         include_str!("../../migrations/postgres/2026-11-30-000002_retirement_parameters/up.sql"),
         include_str!("../../migrations/postgres/2026-11-30-000003_enrolments/up.sql"),
+        include_str!("../../migrations/postgres/2026-11-30-000005_claim_parameters/up.sql"),
     ];
     let mut rows = Vec::new();
     for sql in MIGRATIONS {
