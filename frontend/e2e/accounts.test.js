@@ -57,7 +57,7 @@ for (const lang of ['vi', 'en']) {
         const nav = page.locator('header nav');
         assert.equal((await nav.getByRole('link').last().innerText()).trim(), 'English');
         await nav.getByRole('link').last().click();
-        await page.waitForFunction(() => document.documentElement.lang === 'en');
+        await page.waitForFunction(() => document.documentElement?.lang === 'en');
       }
       await scan(page, 'home', violations);
 

@@ -1005,9 +1005,11 @@ pub fn hi_direct_reimbursement(
 // ---------------------------------------------------------------------------------------------
 // Legal time limits for the decision
 
+/// A claim as its legal time limit tells it apart (finer than the form's `ClaimKind`: who filed
+/// a maternity claim, and whether it is voluntary, changes the limit).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ClaimKind {
+pub enum DeadlineKind {
     Sickness,
     /// Compulsory-SI maternity filed through the employer.
     Maternity,
@@ -1032,30 +1034,32 @@ pub enum TimeLimit {
 /// The time limit for the decision on a claim of `kind`, with its legal basis and DOMAIN.md's
 /// confidence tag. Not dated parameters: the parameter table has no unit for days, so the two
 /// unverified ones (unemployment, HI reimbursement) are constants marked M here.
-pub fn time_limit(kind: ClaimKind) -> (TimeLimit, &'static str, &'static str) {
+pub fn time_limit(kind: DeadlineKind) -> (TimeLimit, &'static str, &'static str) {
     use TimeLimit::*;
     match kind {
-        ClaimKind::Sickness => (WorkingDays(7), "Law 41/2024/QH15 Art. 48", "VL"),
-        ClaimKind::Maternity => (WorkingDays(7), "Law 41/2024/QH15 Art. 50-63", "VL"),
-        ClaimKind::MaternityFiledByWorker => (WorkingDays(5), "Law 41/2024/QH15 Art. 50-63", "VL"),
-        ClaimKind::VoluntaryMaternity => (WorkingDays(5), "Law 41/2024/QH15 Art. 97", "VL"),
+        DeadlineKind::Sickness => (WorkingDays(7), "Law 41/2024/QH15 Art. 48", "VL"),
+        DeadlineKind::Maternity => (WorkingDays(7), "Law 41/2024/QH15 Art. 50-63", "VL"),
+        DeadlineKind::MaternityFiledByWorker => {
+            (WorkingDays(5), "Law 41/2024/QH15 Art. 50-63", "VL")
+        }
+        DeadlineKind::VoluntaryMaternity => (WorkingDays(5), "Law 41/2024/QH15 Art. 97", "VL"),
         // DOMAIN.md §7.4: "≈ 15–20 WD (2013 law: 20 WD)"; the 2013 figure until confirmed.
-        ClaimKind::Unemployment => (
+        DeadlineKind::Unemployment => (
             WorkingDays(20),
             "Employment Law 38/2013/QH13 Art. 46; Decree 374/2025/NĐ-CP to confirm",
             "M",
         ),
-        ClaimKind::LumpSum => (WorkingDays(7), "Law 41/2024/QH15 Art. 79(3), 107(3)", "VL"),
-        ClaimKind::Funeral => (WorkingDays(10), "Law 41/2024/QH15 Art. 85, 109", "VL"),
+        DeadlineKind::LumpSum => (WorkingDays(7), "Law 41/2024/QH15 Art. 79(3), 107(3)", "VL"),
+        DeadlineKind::Funeral => (WorkingDays(10), "Law 41/2024/QH15 Art. 85, 109", "VL"),
         // DOMAIN.md §6.5: VSS pays within 40 days of a complete dossier.
-        ClaimKind::HealthReimbursement => (Days(40), "HI Law 25/2008/QH12 Art. 31", "M"),
+        DeadlineKind::HealthReimbursement => (Days(40), "HI Law 25/2008/QH12 Art. 31", "M"),
     }
 }
 
 /// The expected decision date for a complete dossier filed on `filed_on`: the time limit
 /// counted from the next day, skipping weekends and `holidays` for working days.
 pub fn decision_deadline(
-    kind: ClaimKind,
+    kind: DeadlineKind,
     filed_on: NaiveDate,
     holidays: &BTreeSet<NaiveDate>,
 ) -> NaiveDate {
@@ -1578,23 +1582,29 @@ mod tests {
         let holidays = shipped_holidays();
         let filed = day("2026-11-04"); // a Wednesday
         let deadline = |kind| decision_deadline(kind, filed, &holidays);
-        assert_eq!(deadline(ClaimKind::Sickness), day("2026-11-13"));
-        assert_eq!(deadline(ClaimKind::Maternity), day("2026-11-13"));
-        assert_eq!(deadline(ClaimKind::LumpSum), day("2026-11-13"));
+        assert_eq!(deadline(DeadlineKind::Sickness), day("2026-11-13"));
+        assert_eq!(deadline(DeadlineKind::Maternity), day("2026-11-13"));
+        assert_eq!(deadline(DeadlineKind::LumpSum), day("2026-11-13"));
         assert_eq!(
-            deadline(ClaimKind::MaternityFiledByWorker),
+            deadline(DeadlineKind::MaternityFiledByWorker),
             day("2026-11-11")
         );
-        assert_eq!(deadline(ClaimKind::VoluntaryMaternity), day("2026-11-11"));
-        assert_eq!(deadline(ClaimKind::Funeral), day("2026-11-18"));
+        assert_eq!(
+            deadline(DeadlineKind::VoluntaryMaternity),
+            day("2026-11-11")
+        );
+        assert_eq!(deadline(DeadlineKind::Funeral), day("2026-11-18"));
         // 20 working days, 24 Nov 2026 (Vietnamese Culture Day) skipped.
-        assert_eq!(deadline(ClaimKind::Unemployment), day("2026-12-03"));
-        assert_eq!(deadline(ClaimKind::HealthReimbursement), day("2026-12-14"));
+        assert_eq!(deadline(DeadlineKind::Unemployment), day("2026-12-03"));
+        assert_eq!(
+            deadline(DeadlineKind::HealthReimbursement),
+            day("2026-12-14")
+        );
         // Filed just before Tết 2026: a lump sum filed on Thu 12 Feb is decided on Mon 2 Mar.
         assert_eq!(
-            decision_deadline(ClaimKind::LumpSum, day("2026-02-12"), &holidays),
+            decision_deadline(DeadlineKind::LumpSum, day("2026-02-12"), &holidays),
             day("2026-03-02")
         );
-        assert_eq!(time_limit(ClaimKind::Unemployment).2, "M");
+        assert_eq!(time_limit(DeadlineKind::Unemployment).2, "M");
     }
 }
