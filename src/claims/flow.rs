@@ -7,13 +7,18 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::form::ClaimForm;
+use super::calendar::holidays_between;
+use super::form::{ClaimForm, MaternityEvent};
+use super::rules::{self, Amount, DeadlineKind, Eligibility};
 use crate::accounts::store::Account;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
 use crate::db::schema::{claim_events, claim_messages, claims};
 use crate::email::{self, messages};
 use crate::error::{AppError, FieldCode};
+use crate::insurance_book::model::Month;
+use crate::insurance_book::store::{months_of, person_by_personal_id};
+use crate::policy::Policy;
 use crate::web::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -97,8 +102,26 @@ pub struct Claim {
     #[schema(nullable = false, value_type = String)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<Timestamp>,
+    /// The legal deadline for the decision, counted in working days from submission.
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_decision: Option<chrono::NaiveDate>,
+    /// What the person's own book says about the claim (maternity so far).
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
     pub timeline: Vec<Event>,
     pub messages: Vec<Message>,
+}
+
+/// Eligibility from the person's book and the estimate, each explained line by line.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(as = ClaimAssessment)]
+pub struct Assessment {
+    pub eligibility: Eligibility,
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<Amount>,
 }
 
 /// One step of a claim's life.
@@ -164,8 +187,12 @@ pub fn view(conn: &mut DbConn, account: &Account, id: &str) -> Result<Claim, App
             claim_messages::created_at,
         ))
         .load(conn)?;
+    let form = form_of(&row)?;
+    let assessment = assess(conn, account, &form)?;
     Ok(Claim {
-        form: form_of(&row)?,
+        form,
+        expected_decision: row.decision_due,
+        assessment,
         id: row.id,
         status: Status::parse(&row.status),
         created_at: row.created_at,
@@ -173,6 +200,53 @@ pub fn view(conn: &mut DbConn, account: &Account, id: &str) -> Result<Claim, App
         timeline,
         messages,
     })
+}
+
+/// Checks the claim against the person's own book, where the rules for its kind are wired in.
+fn assess(
+    conn: &mut DbConn,
+    account: &Account,
+    form: &ClaimForm,
+) -> Result<Option<Assessment>, AppError> {
+    let ClaimForm::Maternity(maternity) = form else {
+        return Ok(None);
+    };
+    let Some(personal_id) = &account.personal_id else {
+        return Ok(None);
+    };
+    let paid: Vec<Month> = match person_by_personal_id(conn, personal_id)? {
+        Some(person) => months_of(conn, &person.id, None, None)?
+            .into_iter()
+            .filter(|m| m.paid_on.is_some() && m.funds.pension_employee + m.state_support > 0)
+            .map(|m| m.month)
+            .collect(),
+        None => Vec::new(),
+    };
+    let eligibility = rules::maternity_eligibility(&paid, maternity.event_date);
+    let policy = Policy::load(conn)?;
+    let estimate = if eligibility.eligible && maternity.event != MaternityEvent::Miscarriage {
+        rules::childbirth_lump_sum(maternity.event_date, u32::from(maternity.children), &policy)
+            .ok()
+    } else {
+        None
+    };
+    Ok(Some(Assessment {
+        eligibility,
+        estimate,
+    }))
+}
+
+/// The deadline kind of a claim form (who files a maternity claim is not asked yet: the
+/// employer route applies).
+fn deadline_kind(form: &ClaimForm) -> DeadlineKind {
+    match form {
+        ClaimForm::Sickness(_) => DeadlineKind::Sickness,
+        ClaimForm::Maternity(_) => DeadlineKind::Maternity,
+        ClaimForm::Unemployment(_) => DeadlineKind::Unemployment,
+        ClaimForm::LumpSum(_) => DeadlineKind::LumpSum,
+        ClaimForm::Funeral(_) => DeadlineKind::Funeral,
+        ClaimForm::HiReimbursement(_) => DeadlineKind::HealthReimbursement,
+    }
 }
 
 /// The account's claims, newest first.
@@ -277,8 +351,12 @@ pub fn submit(
         "citizen",
         now,
     )?;
+    // Holidays of the next half year are more than any time limit needs.
+    let today = now.date();
+    let holidays = holidays_between(conn, today, today + chrono::Duration::days(183))?;
+    let due = rules::decision_deadline(deadline_kind(&form), today, &holidays);
     diesel::update(claims::table.find(&row.id))
-        .set(claims::submitted_at.eq(now))
+        .set((claims::submitted_at.eq(now), claims::decision_due.eq(due)))
         .execute(conn)?;
     notify(conn, account, &row, "claim_submitted", public_url, now)
 }

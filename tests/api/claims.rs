@@ -1,7 +1,7 @@
 //! Claims over the API: a draft per kind, submitted once however often it is retried, the
 //! timeline and messages, withdrawal only before a decision, and nobody else's claim readable.
 
-use ansinh::db::schema::claims;
+use ansinh::db::schema::{claims, contribution_months, people};
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::{Value, json};
@@ -123,4 +123,49 @@ on_both_backends! {
         }
         assert_eq!(app.get_auth("/api/v1/me/claims", &token).await.body.as_array().unwrap().len(), 5);
     }
+
+    async fn maternity_is_checked_against_the_book_and_gets_a_decision_date(backend) {
+        // Sunday 15 Nov 2026.
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        let app = TestApp::spawn_at(backend, start).await;
+        let (me, token) = citizen(&app).await;
+        // Seven paid voluntary months, Apr–Oct 2026, in the mother's book.
+        let (personal_id, now) = (me.personal_id.clone(), app.clock.now());
+        app.write(move |conn| {
+            diesel::insert_into(people::table).values((people::id.eq("mother"), people::si_code.eq("7900000077"), people::personal_id.eq(personal_id), people::full_name.eq("Nguyễn Văn An"), people::birth_date.eq(chrono::NaiveDate::from_ymd_opt(1990, 5, 17).unwrap()), people::sex.eq("female"), people::created_at.eq(now))).execute(conn)?;
+            for m in 4..=10 {
+                let month = chrono::NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+                diesel::insert_into(contribution_months::table).values((
+                    contribution_months::id.eq(format!("m-{m}")), contribution_months::person_id.eq("mother"), contribution_months::scheme.eq("voluntary"),
+                    contribution_months::month.eq(month), contribution_months::salary_basis.eq(3_000_000), contribution_months::pension_employee.eq(594_000),
+                    contribution_months::pension_employer.eq(0), contribution_months::sickness_employer.eq(0), contribution_months::accident_employer.eq(0),
+                    contribution_months::unemployment_employee.eq(0), contribution_months::unemployment_employer.eq(0), contribution_months::health_employee.eq(0),
+                    contribution_months::health_employer.eq(0), contribution_months::state_support.eq(66_000), contribution_months::due_date.eq(month),
+                    contribution_months::paid_on.eq(Some(month)),
+                )).execute(conn)?;
+            }
+            Ok(())
+        }).await;
+        let draft = start_claim(&app, &token, &maternity()).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], true, "{}", draft.text);
+        let line = assessment["eligibility"]["explanation"]["lines"][0]["formula"].as_str().unwrap();
+        assert!(line.starts_with("7 of the last 12 months paid") && line.ends_with("6 needed"), "{line}");
+        // Born 2 Nov 2026: 2 × 2,530,000.
+        assert_eq!(assessment["estimate"]["amount"], 5_060_000);
+        let id = draft.body["id"].as_str().unwrap();
+        let submitted = submit(&app, &token, id).await;
+        // Seven working days from Monday 16 Nov, skipping 24 Nov (in the holiday table, M).
+        assert_eq!(submitted.body["expected_decision"], "2026-11-25", "{}", submitted.text);
+        // Without the months, the same claim is not eligible and has no estimate.
+        let (_, stranger) = citizen(&app).await;
+        let theirs = start_claim(&app, &stranger, &maternity()).await;
+        assert_eq!(theirs.body["assessment"]["eligibility"]["eligible"], false);
+        assert!(theirs.body["assessment"].get("estimate").is_none(), "{}", theirs.text);
+    }
+
+}
+
+async fn start_claim(app: &TestApp, token: &str, body: &Value) -> crate::support::Reply {
+    start(app, token, &uuid::Uuid::new_v4().to_string(), body).await
 }
