@@ -227,6 +227,7 @@ fn build_app(
         .configure(crate::api_clients::pages::routes)
         .configure(crate::policy::pages::routes)
         .configure(crate::enrolment::page_routes)
+        .configure(crate::claims::page_routes)
         .configure(crate::retirement::page_routes)
         .default_service(actix_web::web::route().to(web::errors::no_route))
         .wrap(from_fn(web::rate_limit::limit_account_endpoints))

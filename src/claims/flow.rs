@@ -67,6 +67,20 @@ impl Status {
             .unwrap_or(Self::Draft)
     }
 
+    /// The catalog key of the status.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Draft => "status.draft",
+            Self::Submitted => "status.submitted",
+            Self::InReview => "status.in_review",
+            Self::InfoRequested => "status.info_requested",
+            Self::Approved => "status.approved",
+            Self::Rejected => "status.rejected",
+            Self::Paid => "status.paid",
+            Self::Withdrawn => "status.withdrawn",
+        }
+    }
+
     /// Before a decision the citizen may still withdraw.
     fn undecided(self) -> bool {
         matches!(
@@ -84,6 +98,11 @@ pub struct ClaimRow {
     pub kind: String,
     pub status: String,
     pub details: String,
+    pub decided_amount: Option<i64>,
+    pub reason_code: Option<String>,
+    pub reason_text: Option<String>,
+    pub payment_reference: Option<String>,
+    pub paid_on: Option<chrono::NaiveDate>,
     pub submitted_at: Option<Timestamp>,
     pub decision_due: Option<chrono::NaiveDate>,
     pub created_at: Timestamp,
@@ -106,12 +125,37 @@ pub struct Claim {
     #[schema(nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_decision: Option<chrono::NaiveDate>,
+    /// The decision and the payment, once there are.
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
     /// What the person's own book says about the claim (maternity so far).
     #[schema(nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assessment: Option<Assessment>,
     pub timeline: Vec<Event>,
     pub messages: Vec<Message>,
+}
+
+/// What staff decided: the amount, or the reason (code and words), and the payment.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(as = ClaimDecision)]
+pub struct Decision {
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<String>,
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_reference: Option<String>,
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid_on: Option<chrono::NaiveDate>,
 }
 
 /// Eligibility from the person's book and the estimate, each explained line by line.
@@ -189,8 +233,16 @@ pub fn view(conn: &mut DbConn, account: &Account, id: &str) -> Result<Claim, App
         .load(conn)?;
     let form = form_of(&row)?;
     let assessment = assess(conn, account, &form)?;
+    let decision = (row.decided_amount.is_some() || row.reason_code.is_some()).then(|| Decision {
+        amount: row.decided_amount,
+        reason_code: row.reason_code.clone(),
+        reason: row.reason_text.clone(),
+        payment_reference: row.payment_reference.clone(),
+        paid_on: row.paid_on,
+    });
     Ok(Claim {
         form,
+        decision,
         expected_decision: row.decision_due,
         assessment,
         id: row.id,
@@ -320,6 +372,11 @@ pub fn create(
         kind: form.kind().as_str().into(),
         status: Status::Draft.as_str().into(),
         details: details_json(form)?,
+        decided_amount: None,
+        reason_code: None,
+        reason_text: None,
+        payment_reference: None,
+        paid_on: None,
         submitted_at: None,
         decision_due: None,
         created_at: now,
@@ -402,6 +459,150 @@ pub fn post_message(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Reasons a claim may be refused; each has a plain-language meaning for the citizen.
+pub const REASON_CODES: [&str; 4] = [
+    "not_eligible",
+    "documents_missing",
+    "duplicate_claim",
+    "out_of_time",
+];
+
+/// What staff do to a claim.
+pub enum StaffAction<'a> {
+    /// Take a submitted claim into review.
+    Review,
+    /// Ask the citizen for something (the message says what); they resubmit.
+    RequestInfo {
+        message: &'a str,
+    },
+    Approve {
+        amount: i64,
+    },
+    Reject {
+        code: &'a str,
+        text: &'a str,
+    },
+    MarkPaid {
+        reference: &'a str,
+        paid_on: chrono::NaiveDate,
+    },
+}
+
+/// Applies a staff action to the claim `id` (any citizen's): the transition, its event, the
+/// decision's facts and an email to the citizen, in the caller's transaction.
+pub fn staff_act(
+    conn: &mut DbConn,
+    id: &str,
+    staff_id: &str,
+    action: &StaffAction<'_>,
+    public_url: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let row = find(conn, id)?.ok_or(AppError::NotFound)?;
+    let (from, to, email): (&[Status], Status, &str) = match action {
+        StaffAction::Review => (&[Status::Submitted], Status::InReview, "claim_in_review"),
+        StaffAction::RequestInfo { .. } => (
+            &[Status::Submitted, Status::InReview],
+            Status::InfoRequested,
+            "claim_info_requested",
+        ),
+        StaffAction::Approve { .. } => (
+            &[Status::Submitted, Status::InReview],
+            Status::Approved,
+            "claim_approved",
+        ),
+        StaffAction::Reject { .. } => (
+            &[Status::Submitted, Status::InReview],
+            Status::Rejected,
+            "claim_rejected",
+        ),
+        StaffAction::MarkPaid { .. } => (&[Status::Approved], Status::Paid, "claim_paid"),
+    };
+    match action {
+        StaffAction::RequestInfo { message } if message.trim().is_empty() => {
+            return Err(AppError::invalid("message", FieldCode::Required));
+        }
+        StaffAction::Approve { amount } if *amount <= 0 => {
+            return Err(AppError::invalid("amount", FieldCode::NotPositive));
+        }
+        StaffAction::Reject { code, text }
+            if !REASON_CODES.contains(code) || text.trim().is_empty() =>
+        {
+            let field = if REASON_CODES.contains(code) {
+                "reason"
+            } else {
+                "reason_code"
+            };
+            return Err(AppError::invalid(field, FieldCode::Required));
+        }
+        StaffAction::MarkPaid { reference, paid_on }
+            if reference.trim().is_empty() || *paid_on > now.date() =>
+        {
+            return Err(AppError::invalid("reference", FieldCode::Required));
+        }
+        _ => {}
+    }
+    transition(conn, &row, from, to, "staff", now)?;
+    let target = claims::table.find(&row.id);
+    match action {
+        StaffAction::RequestInfo { message } => {
+            diesel::insert_into(claim_messages::table)
+                .values((
+                    claim_messages::id.eq(uuid::Uuid::now_v7().to_string()),
+                    claim_messages::claim_id.eq(&row.id),
+                    claim_messages::from_staff.eq(true),
+                    claim_messages::author_id.eq(staff_id),
+                    claim_messages::body.eq(message.trim()),
+                    claim_messages::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        StaffAction::Approve { amount } => {
+            diesel::update(target)
+                .set(claims::decided_amount.eq(amount))
+                .execute(conn)?;
+        }
+        StaffAction::Reject { code, text } => {
+            diesel::update(target)
+                .set((
+                    claims::reason_code.eq(code),
+                    claims::reason_text.eq(text.trim()),
+                ))
+                .execute(conn)?;
+        }
+        StaffAction::MarkPaid { reference, paid_on } => {
+            diesel::update(target)
+                .set((
+                    claims::payment_reference.eq(reference.trim()),
+                    claims::paid_on.eq(paid_on),
+                ))
+                .execute(conn)?;
+        }
+        StaffAction::Review => {}
+    }
+    let account =
+        crate::accounts::store::account(conn, &row.account_id)?.ok_or(AppError::NotFound)?;
+    notify(conn, &account, &row, email, public_url, now)
+}
+
+/// Claims waiting for staff, the nearest legal deadline first.
+pub fn queue(conn: &mut DbConn) -> Result<Vec<ClaimRow>, AppError> {
+    Ok(claims::table
+        .filter(claims::status.eq_any(["submitted", "in_review", "info_requested"]))
+        .order((claims::decision_due.asc(), claims::submitted_at.asc()))
+        .select(ClaimRow::as_select())
+        .load(conn)?)
+}
+
+/// A claim for staff (who may read any), with its owner.
+pub fn for_staff(conn: &mut DbConn, id: &str) -> Result<(Account, Claim), AppError> {
+    let row = find(conn, id)?.ok_or(AppError::NotFound)?;
+    let account =
+        crate::accounts::store::account(conn, &row.account_id)?.ok_or(AppError::NotFound)?;
+    let claim = view(conn, &account, id)?;
+    Ok((account, claim))
 }
 
 fn notify(

@@ -4,6 +4,7 @@
 //! deadlines of the six claim types ([`rules`], DOMAIN.md §6.5, §7 and Examples 3, 4, 7). The
 //! staff handling, documents, bank account and pages build on these.
 
+pub mod admin_pages;
 pub mod api;
 pub mod calendar;
 pub mod flow;
@@ -12,4 +13,8 @@ pub mod rules;
 
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     api::routes(cfg);
+}
+
+pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
+    admin_pages::routes(cfg);
 }

@@ -1,12 +1,14 @@
 //! Claims over the API: a draft per kind, submitted once however often it is retried, the
 //! timeline and messages, withdrawal only before a decision, and nobody else's claim readable.
 
-use ansinh::db::schema::{claims, contribution_months, people};
+use ansinh::accounts::model::Role;
+use ansinh::db::schema::{audit_events, claims, contribution_months, people};
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::support::{Citizen, TestApp, on_both_backends};
+use crate::staff::signed_in_staff;
+use crate::support::{Browser, Citizen, TestApp, on_both_backends};
 
 async fn citizen(app: &TestApp) -> (Citizen, String) {
     let citizen = Citizen::new();
@@ -83,19 +85,43 @@ on_both_backends! {
         app.mail.wait_for(&me.email, "rút hồ sơ").await;
     }
 
-    async fn a_decided_claim_cannot_be_withdrawn(backend) {
+    async fn staff_review_ask_decide_and_pay_and_the_citizen_follows(backend) {
         let app = TestApp::spawn(backend).await;
-        let (_, token) = citizen(&app).await;
+        let (me, token) = citizen(&app).await;
         let draft = start(&app, &token, "k-1", &maternity()).await;
         let id = draft.body["id"].as_str().unwrap().to_owned();
         assert_eq!(submit(&app, &token, &id).await.status, StatusCode::OK);
-        // Staff decide (their handling is built next; the decision is set here directly).
-        let decided = id.clone();
-        app.write(move |conn| Ok(diesel::update(claims::table.find(decided)).set(claims::status.eq("approved")).execute(conn)?)).await;
+        let path = format!("/admin/claims/{id}");
+        let mut clerk = signed_in_staff(&app, "clerk@ansinh.test", Role::Clerk).await;
+        let queue = clerk.get("/admin/claims").await;
+        assert!(queue.text.contains(&path), "{}", queue.text);
+        assert_eq!(act(&mut clerk, &path, &[("action", "review")]).await.status, StatusCode::SEE_OTHER);
+        app.mail.wait_for(&me.email, "đang được xem xét").await;
+        assert_eq!(act(&mut clerk, &path, &[("action", "request_info"), ("message", "Xin gửi bản sao giấy chứng sinh.")]).await.status, StatusCode::SEE_OTHER);
+        app.mail.wait_for(&me.email, "cần bổ sung").await;
+        let seen = app.get_auth(&format!("/api/v1/me/claims/{id}"), &token).await;
+        assert_eq!((&seen.body["status"], &seen.body["messages"][0]["from_staff"]), (&json!("info_requested"), &json!(true)));
+        assert_eq!(submit(&app, &token, &id).await.body["status"], "submitted");
+        // A clerk cannot decide; an approver approves with the amount.
+        assert_eq!(act(&mut clerk, &path, &[("action", "approve"), ("amount", "5060000")]).await.status, StatusCode::FORBIDDEN);
+        let mut approver = signed_in_staff(&app, "approver@ansinh.test", Role::Approver).await;
+        assert_eq!(act(&mut approver, &path, &[("action", "approve"), ("amount", "5.060.000")]).await.status, StatusCode::SEE_OTHER);
+        app.mail.wait_for(&me.email, "đã được duyệt").await;
+        // Deciding twice finds it decided; withdrawing after the decision is refused.
+        assert_eq!(act(&mut approver, &path, &[("action", "reject"), ("reason_code", "not_eligible"), ("reason", "x")]).await.status, StatusCode::CONFLICT);
         let refused = app.post_json_auth(&format!("/api/v1/me/claims/{id}/withdraw"), &token, &json!(null)).await;
         refused.assert_problem(StatusCode::CONFLICT, "wrong_state");
         assert!(refused.body["detail"].as_str().unwrap().contains("Đã duyệt"), "{}", refused.text);
-        assert_eq!(app.get_auth(&format!("/api/v1/me/claims/{id}"), &token).await.body["status"], "approved");
+        let today = app.clock.now().date().to_string();
+        assert_eq!(act(&mut approver, &path, &[("action", "mark_paid"), ("reference", "CK-2026-0001"), ("paid_on", today.as_str())]).await.status, StatusCode::SEE_OTHER);
+        app.mail.wait_for(&me.email, "Đã chi trả").await;
+        let paid = app.get_auth(&format!("/api/v1/me/claims/{id}"), &token).await;
+        assert_eq!((&paid.body["status"], &paid.body["decision"]), (&json!("paid"), &json!({"amount": 5_060_000, "payment_reference": "CK-2026-0001", "paid_on": today})));
+        let steps: Vec<&str> = paid.body["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
+        assert_eq!(steps, ["draft", "submitted", "in_review", "info_requested", "submitted", "approved", "paid"]);
+        let subject = format!("claim:{id}");
+        let audited: i64 = app.query(move |conn| audit_events::table.filter(audit_events::subject.eq(subject)).count().get_result(conn)).await;
+        assert_eq!(audited, 4);
     }
 
     async fn each_kind_has_its_own_checked_form(backend) {
@@ -164,6 +190,16 @@ on_both_backends! {
         assert!(theirs.body["assessment"].get("estimate").is_none(), "{}", theirs.text);
     }
 
+}
+
+/// A staff action on the claim's page, as the page's form posts it.
+async fn act(
+    browser: &mut Browser<'_>,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> crate::support::Reply {
+    let csrf = browser.csrf_token(path).await;
+    browser.post_form(path, &csrf, fields).await
 }
 
 async fn start_claim(app: &TestApp, token: &str, body: &Value) -> crate::support::Reply {

@@ -8,6 +8,13 @@ CREATE TABLE claims (
     kind TEXT NOT NULL CHECK (kind IN ('sickness', 'maternity', 'unemployment', 'lump_sum', 'funeral', 'hi_reimbursement')),
     status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'in_review', 'info_requested', 'approved', 'rejected', 'paid', 'withdrawn')),
     details TEXT NOT NULL,
+    -- The decision: the amount approved, or the reason (a code from the list and words the
+    -- citizen reads); then the payment's reference and date.
+    decided_amount BIGINT,
+    reason_code TEXT,
+    reason_text TEXT,
+    payment_reference TEXT,
+    paid_on DATE,
     submitted_at TIMESTAMP,
     decision_due DATE,
     created_at TIMESTAMP NOT NULL,
