@@ -537,10 +537,11 @@ pub fn staff_act(
             };
             return Err(AppError::invalid(field, FieldCode::Required));
         }
-        StaffAction::MarkPaid { reference, paid_on }
-            if reference.trim().is_empty() || *paid_on > now.date() =>
-        {
+        StaffAction::MarkPaid { reference, .. } if reference.trim().is_empty() => {
             return Err(AppError::invalid("reference", FieldCode::Required));
+        }
+        StaffAction::MarkPaid { paid_on, .. } if *paid_on > now.date() => {
+            return Err(AppError::invalid("paid_on", FieldCode::DateInFuture));
         }
         _ => {}
     }

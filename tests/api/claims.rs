@@ -113,6 +113,10 @@ on_both_backends! {
         refused.assert_problem(StatusCode::CONFLICT, "wrong_state");
         assert!(refused.body["detail"].as_str().unwrap().contains("Đã duyệt"), "{}", refused.text);
         let today = app.clock.now().date().to_string();
+        let tomorrow = (app.clock.now().date() + chrono::Duration::days(1)).to_string();
+        let early = act(&mut approver, &path, &[("action", "mark_paid"), ("reference", "CK-2026-0001"), ("paid_on", tomorrow.as_str())]).await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.text.contains("href=\"#paid_on\""), "{}", early.text);
         assert_eq!(act(&mut approver, &path, &[("action", "mark_paid"), ("reference", "CK-2026-0001"), ("paid_on", today.as_str())]).await.status, StatusCode::SEE_OTHER);
         app.mail.wait_for(&me.email, "Đã chi trả").await;
         let paid = app.get_auth(&format!("/api/v1/me/claims/{id}"), &token).await;
