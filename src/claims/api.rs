@@ -12,7 +12,7 @@ use crate::accounts::tokens::ApiCaller;
 use crate::app::AppState;
 use crate::error::{AppError, BodyProblems, Problem};
 use crate::web::extract::ApiJson;
-use crate::web::idempotency::{Answer, IdempotencyKey, Keyed};
+use crate::web::idempotency::{IdempotencyKey, Keyed};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list)
@@ -76,19 +76,12 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     let keyed = Keyed::new(&caller.account.id, key, "claim", &form)?;
     let now = state.clock.now();
-    let answer = state
-        .db
-        .write(move |conn| {
-            keyed.run(conn, now, |conn| {
-                let id = flow::create(conn, &caller.account, &form, now)?;
-                Answer::json(
-                    StatusCode::CREATED,
-                    &flow::view(conn, &caller.account, &id)?,
-                )
-            })
+    keyed
+        .answer(&state.db, now, StatusCode::CREATED, move |conn| {
+            let id = flow::create(conn, &caller.account, &form, now)?;
+            flow::view(conn, &caller.account, &id)
         })
-        .await?;
-    Ok(answer.into_response())
+        .await
 }
 
 /// One of your claims.
@@ -146,16 +139,12 @@ async fn submit(
     let keyed = Keyed::new(&caller.account.id, key, &format!("submit claim {id}"), &())?;
     let now = state.clock.now();
     let public_url = state.settings.public_url.clone();
-    let answer = state
-        .db
-        .write(move |conn| {
-            keyed.run(conn, now, |conn| {
-                flow::submit(conn, &caller.account, &id, &public_url, now)?;
-                Answer::json(StatusCode::OK, &flow::view(conn, &caller.account, &id)?)
-            })
+    keyed
+        .answer(&state.db, now, StatusCode::OK, move |conn| {
+            flow::submit(conn, &caller.account, &id, &public_url, now)?;
+            flow::view(conn, &caller.account, &id)
         })
-        .await?;
-    Ok(answer.into_response())
+        .await
 }
 
 /// Withdraw a claim before it is decided (409 after).

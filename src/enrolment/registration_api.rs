@@ -16,7 +16,7 @@ use crate::db::DbConn;
 use crate::error::{AppError, BodyProblems, Problem};
 use crate::policy::Policy;
 use crate::web::extract::ApiJson;
-use crate::web::idempotency::{Answer, IdempotencyKey, Keyed};
+use crate::web::idempotency::{IdempotencyKey, Keyed};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list)
@@ -113,18 +113,13 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     let keyed = Keyed::new(&caller.account.id, key, "enrol", &body)?;
     let now = state.clock.now();
-    let answer = state
-        .db
-        .write(move |conn| {
-            keyed.run(conn, now, |conn| {
-                let policy = Policy::load(conn)?;
-                let id = registration::create(conn, &caller.account, &body, &policy, now)?;
-                let view = own_view(conn, &caller.account, &id, now.date())?;
-                Answer::json(StatusCode::CREATED, &view)
-            })
+    keyed
+        .answer(&state.db, now, StatusCode::CREATED, move |conn| {
+            let policy = Policy::load(conn)?;
+            let id = registration::create(conn, &caller.account, &body, &policy, now)?;
+            own_view(conn, &caller.account, &id, now.date())
         })
-        .await?;
-    Ok(answer.into_response())
+        .await
 }
 
 /// One of your registrations: the plan, its price, members, schedule and payments.
@@ -225,17 +220,12 @@ async fn submit(
     let keyed = Keyed::new(&caller.account.id, key, &format!("submit {id}"), &())?;
     let now = state.clock.now();
     let public_url = state.settings.public_url.clone();
-    let answer = state
-        .db
-        .write(move |conn| {
-            keyed.run(conn, now, |conn| {
-                registration::submit(conn, &caller.account, &id, &public_url, now)?;
-                let view = own_view(conn, &caller.account, &id, now.date())?;
-                Answer::json(StatusCode::OK, &view)
-            })
+    keyed
+        .answer(&state.db, now, StatusCode::OK, move |conn| {
+            registration::submit(conn, &caller.account, &id, &public_url, now)?;
+            own_view(conn, &caller.account, &id, now.date())
         })
-        .await?;
-    Ok(answer.into_response())
+        .await
 }
 
 /// Stop a plan (or withdraw a draft or submission). Unpaid instalments are cancelled; paid
@@ -308,23 +298,18 @@ async fn pay(
     let keyed = Keyed::new(&caller.id, key, &format!("pay {id}"), &body)?;
     let now = state.clock.now();
     let public_url = state.settings.public_url.clone();
-    let answer = state
-        .db
-        .write(move |conn| {
-            keyed.run(conn, now, |conn| {
-                let policy = Policy::load(conn)?;
-                let receipt = registration::record_payment(
-                    conn,
-                    &id,
-                    &body,
-                    &format!("client:{}", caller.name),
-                    &policy,
-                    &public_url,
-                    now,
-                )?;
-                Answer::json(StatusCode::CREATED, &receipt)
-            })
+    keyed
+        .answer(&state.db, now, StatusCode::CREATED, move |conn| {
+            let policy = Policy::load(conn)?;
+            registration::record_payment(
+                conn,
+                &id,
+                &body,
+                &format!("client:{}", caller.name),
+                &policy,
+                &public_url,
+                now,
+            )
         })
-        .await?;
-    Ok(answer.into_response())
+        .await
 }

@@ -151,3 +151,20 @@ impl Keyed {
         }
     }
 }
+
+impl Keyed {
+    /// Runs `change` once per key in its own transaction and answers `status` with what it
+    /// returned; a repeat of the same request gets the first answer.
+    pub async fn answer<R: Serialize>(
+        self,
+        db: &crate::db::Db,
+        now: Timestamp,
+        status: StatusCode,
+        change: impl FnOnce(&mut DbConn) -> Result<R, AppError> + Send + 'static,
+    ) -> Result<HttpResponse, AppError> {
+        let answer = db
+            .write(move |conn| self.run(conn, now, |conn| Answer::json(status, &change(conn)?)))
+            .await?;
+        Ok(answer.into_response())
+    }
+}
