@@ -1,6 +1,6 @@
 // Staff handle a claim in the browser: the demo citizen files a maternity claim through the
 // API, the administrator opens the queue, takes it into review, approves it and marks it paid.
-// The admin pages are scanned with axe-core.
+// The admin pages and the citizen's claim pages are scanned with axe-core.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CATALOG, launchBrowser, scan, signInAdmin, startPortal } from './harness.js';
@@ -60,6 +60,23 @@ test('a maternity claim decided and paid by staff', async () => {
     await page.getByRole('button', { name: t('claims.admin.mark_paid') }).click();
     await page.getByText(t('status.paid')).first().waitFor();
     await scan(page, 'claim paid', found);
+
+    // The citizen sees the decision and payment on the claim's page, in both languages.
+    const citizen = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    try {
+      const mine = await citizen.newPage();
+      await mine.goto(`${portal.baseURL}/login?lang=vi&next=/account/claims/${claim.id}`);
+      await mine.fill('#login', 'an.nguyen@demo.ansinh.vn');
+      await mine.fill('#password', 'mua-xuan-tren-pho-2026');
+      await mine.locator('main button[type=submit]').click();
+      await mine.getByText('CK-E2E-0001').waitFor();
+      await scan(mine, 'citizen claim (vi)', found);
+      await mine.goto(`${portal.baseURL}/account/claims?lang=en`);
+      await mine.getByRole('heading', { level: 1, name: CATALOG.en['claims.list.title'] }).waitFor();
+      await scan(mine, 'citizen claims (en)', found);
+    } finally {
+      await citizen.close();
+    }
     assert.deepEqual(found, [], 'accessibility violations');
   } finally {
     await context.close();

@@ -9,6 +9,7 @@ pub mod api;
 pub mod calendar;
 pub mod flow;
 pub mod form;
+pub mod pages;
 pub mod rules;
 
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -16,5 +17,6 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
+    pages::routes(cfg);
     admin_pages::routes(cfg);
 }

@@ -194,6 +194,31 @@ on_both_backends! {
         assert!(theirs.body["assessment"].get("estimate").is_none(), "{}", theirs.text);
     }
 
+
+    async fn the_citizen_follows_a_claim_on_its_pages(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (me, token) = citizen(&app).await;
+        let draft = start(&app, &token, "k-9", &maternity()).await;
+        let id = draft.body["id"].as_str().unwrap().to_owned();
+        let mut browser = Browser::new(&app);
+        browser.log_in(&me.email, &me.password).await;
+        let list = browser.get("/account/claims").await;
+        assert!(list.text.contains(&format!("/account/claims/{id}")), "{}", list.text);
+        let path = format!("/account/claims/{id}");
+        let csrf = browser.csrf_token(&path).await;
+        assert_eq!(browser.post_form(&format!("{path}/submit"), &csrf, &[]).await.status, StatusCode::SEE_OTHER);
+        let sent = browser.post_form(&format!("{path}/messages"), &csrf, &[("body", "Tôi cần hỏi thêm.")]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        let page = browser.get(&path).await;
+        assert!(page.text.contains("Tôi cần hỏi thêm.") && page.text.contains("Đã nộp"), "{}", page.text);
+        // Someone else's claim page is not found.
+        let (other, _) = citizen(&app).await;
+        let mut stranger = Browser::new(&app);
+        stranger.log_in(&other.email, &other.password).await;
+        assert_eq!(stranger.get(&path).await.status, StatusCode::NOT_FOUND);
+        let csrf = stranger.csrf_token("/account/claims").await;
+        assert_eq!(stranger.post_form(&format!("{path}/withdraw"), &csrf, &[]).await.status, StatusCode::NOT_FOUND);
+    }
 }
 
 /// A staff action on the claim's page, as the page's form posts it.
