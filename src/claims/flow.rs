@@ -14,12 +14,11 @@ use crate::accounts::store::Account;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
 use crate::db::schema::{claim_events, claim_messages, claims};
-use crate::email::{self, messages};
+use crate::email;
 use crate::error::{AppError, FieldCode};
 use crate::insurance_book::model::Month;
 use crate::insurance_book::store::{months_of, person_by_personal_id};
 use crate::policy::Policy;
-use crate::web::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -614,9 +613,6 @@ fn notify(
     public_url: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let lang = Lang::parse(&account.locale).unwrap_or(Lang::Vi);
     let link = format!("{public_url}/account/claims/{}", row.id);
-    let message = messages::notice(lang, &account.email, &account.full_name, kind, &link, &[]);
-    email::enqueue(conn, &message, now)?;
-    Ok(())
+    email::notify(conn, account, kind, &link, &[], now)
 }

@@ -7,6 +7,9 @@ pub mod messages;
 pub mod transport;
 pub mod worker;
 
+use crate::accounts::store::Account;
+use crate::error::AppError;
+use crate::web::i18n::Lang;
 use diesel::prelude::*;
 
 use crate::clock::Timestamp;
@@ -44,4 +47,19 @@ pub fn backlog(conn: &mut DbConn) -> QueryResult<i64> {
         .filter(outbox::sent_at.is_null())
         .count()
         .get_result(conn)
+}
+
+/// Queues a notice (`kind` picks its texts) to an account, in its language, linking to `link`.
+pub fn notify(
+    conn: &mut DbConn,
+    account: &Account,
+    kind: &str,
+    link: &str,
+    extra: &[(&str, String)],
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let lang = Lang::parse(&account.locale).unwrap_or(Lang::Vi);
+    let message = messages::notice(lang, &account.email, &account.full_name, kind, link, extra);
+    enqueue(conn, &message, now)?;
+    Ok(())
 }

@@ -12,6 +12,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::pages::parse_amount;
 use super::registration::{self, EnrolmentRequest, Kind, MemberRequest, Relationship, Status};
 use super::rules::SupportGroup;
 use super::store;
@@ -231,14 +232,6 @@ fn page_field(field: &str) -> String {
         },
         None => field.to_owned(),
     }
-}
-
-fn parse_amount(text: &str) -> Option<i64> {
-    let digits: String = text
-        .chars()
-        .filter(|c| !matches!(c, '.' | ',' | ' ' | '₫'))
-        .collect();
-    digits.parse().ok().filter(|v: &i64| *v > 0)
 }
 
 /// `YYYY-MM` (what `<input type="month">` sends) or `MM/YYYY` (typed by hand).

@@ -76,7 +76,8 @@ async fn queue(
             let policy = Policy::load(conn)?;
             let mut waiting = Vec::new();
             for row in store::waiting(conn)? {
-                let applicant = store::applicant(conn, &row.account_id)?;
+                let applicant = crate::accounts::store::account(conn, &row.account_id)?
+                    .ok_or(AppError::NotFound)?;
                 let submitted = row.submitted_at.unwrap_or(row.created_at);
                 waiting.push(Waiting {
                     view: view(conn, &row, &policy, now.date())?,
@@ -95,7 +96,7 @@ async fn queue(
 struct ReviewPage {
     ctx: PageContext,
     enrolment: EnrolmentView,
-    applicant: store::Applicant,
+    applicant: crate::accounts::store::Account,
     can_decide: bool,
     errors: FormErrors,
     amount_due: Option<i64>,
@@ -117,7 +118,8 @@ async fn review_page(
         .read(move |conn| {
             let row = store::find(conn, &id)?.ok_or(AppError::NotFound)?;
             let policy = Policy::load(conn)?;
-            let applicant = store::applicant(conn, &row.account_id)?;
+            let applicant = crate::accounts::store::account(conn, &row.account_id)?
+                .ok_or(AppError::NotFound)?;
             Ok((view(conn, &row, &policy, today)?, applicant))
         })
         .await?;

@@ -44,7 +44,8 @@ struct VoluntaryPage {
     today: NaiveDate,
 }
 
-fn parse_amount(text: &str) -> Option<i64> {
+/// An amount as people type it: `3.000.000`, `3,000,000 ₫`.
+pub(super) fn parse_amount(text: &str) -> Option<i64> {
     let digits: String = text
         .chars()
         .filter(|c| !matches!(c, '.' | ',' | ' ' | '₫'))

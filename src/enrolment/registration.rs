@@ -16,14 +16,13 @@ use crate::accounts::model::PersonalId;
 use crate::accounts::store::Account;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
-use crate::db::schema::{accounts, health_cards, people};
+use crate::db::schema::{health_cards, people};
 use crate::declarations::{self, VoluntaryMonth};
 use crate::documents::{self, Document};
-use crate::email::{self, messages};
+use crate::email;
 use crate::error::{AppError, FieldCode, FieldError};
 use crate::insurance_book::model::Month;
 use crate::policy::Policy;
-use crate::web::i18n::Lang;
 
 /// Household registrations list at most this many people (a residence register rarely holds
 /// more; the limit keeps one request small).
@@ -835,18 +834,12 @@ pub fn notify(
     now: Timestamp,
 ) -> Result<(), AppError> {
     let account = account_of(conn, &row.account_id)?;
-    let lang = Lang::parse(&account.locale).unwrap_or(Lang::Vi);
     let link = format!("{public_url}/account/enrolments/{}", row.id);
-    let message = messages::notice(lang, &account.email, &account.full_name, kind, &link, extra);
-    email::enqueue(conn, &message, now)?;
-    Ok(())
+    email::notify(conn, &account, kind, &link, extra, now)
 }
 
 fn account_of(conn: &mut DbConn, id: &str) -> Result<Account, AppError> {
-    Ok(accounts::table
-        .find(id)
-        .select(Account::as_select())
-        .first(conn)?)
+    crate::accounts::store::account(conn, id)?.ok_or(AppError::NotFound)
 }
 
 /// The citizen's own person record (their SI book), created on the first approval when they

@@ -6,8 +6,7 @@ use diesel::prelude::*;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
 use crate::db::schema::{
-    accounts, contribution_months, enrolment_instalments, enrolment_members, enrolments,
-    health_cards, people,
+    contribution_months, enrolment_instalments, enrolment_members, enrolments, health_cards, people,
 };
 
 #[derive(Clone, Debug, Queryable, Selectable, Insertable, AsChangeset)]
@@ -245,25 +244,4 @@ pub fn household_cards_expiring(
         ))
         .distinct()
         .load(conn)
-}
-
-/// Who registered, as staff see them beside the registration.
-#[derive(Clone, Debug, Queryable)]
-pub struct Applicant {
-    pub full_name: String,
-    pub email: String,
-    pub personal_id: Option<String>,
-    pub birth_date: Option<NaiveDate>,
-}
-
-pub fn applicant(conn: &mut DbConn, account_id: &str) -> QueryResult<Applicant> {
-    accounts::table
-        .find(account_id)
-        .select((
-            accounts::full_name,
-            accounts::email,
-            accounts::personal_id,
-            accounts::birth_date,
-        ))
-        .first(conn)
 }
