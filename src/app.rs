@@ -38,6 +38,8 @@ pub struct AppState {
     pub card_signer: crate::health_card::signing::CardSigner,
     /// Records clinics' card checks, several per transaction under load.
     pub card_checks: crate::health_card::recorder::CheckRecorder,
+    /// Where uploaded documents' bytes are kept.
+    pub storage: Arc<dyn crate::documents::storage::Storage>,
 }
 
 impl AppState {
@@ -78,6 +80,9 @@ impl Application {
             demo: AtomicBool::new(false),
             card_signer: crate::health_card::signing::CardSigner::from_secret(&settings.secret_key),
             card_checks: crate::health_card::recorder::CheckRecorder::start(db.clone()),
+            storage: Arc::new(crate::documents::storage::LocalDir::new(
+                settings.upload_dir.clone(),
+            )),
             db: db.clone(),
             clock: clock.clone(),
             settings,

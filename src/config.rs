@@ -65,6 +65,8 @@ pub struct Limits {
     /// Password hashes computed at once (one thread each); each holds 19 MiB once used and takes
     /// ~30 ms of a core.
     pub password_hash_concurrency: usize,
+    /// Bytes of uploaded documents one account may keep, so one account cannot fill the disk.
+    pub document_bytes_per_account: i64,
 }
 
 impl Default for Limits {
@@ -86,6 +88,7 @@ impl Default for Limits {
             password_hash_concurrency: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            document_bytes_per_account: 100 * 1024 * 1024,
         }
     }
 }
@@ -184,6 +187,11 @@ impl Settings {
             s.limits.password_hash_concurrency = v
                 .parse()
                 .context("PASSWORD_HASH_THREADS must be a number")?;
+        }
+        if let Some(v) = var("DOCUMENT_BYTES_PER_ACCOUNT") {
+            s.limits.document_bytes_per_account = v
+                .parse()
+                .context("DOCUMENT_BYTES_PER_ACCOUNT must be a number")?;
         }
         s.secret_key = match var("SECRET_KEY") {
             Some(key) => key,

@@ -75,6 +75,12 @@ pub enum FieldCode {
     MonthInPast,
     /// A lump-sum withdrawal needs the comparison with staying in the system read first.
     ComparisonNotRead,
+    /// The citizen's documents together would pass their storage quota.
+    QuotaExceeded,
+    /// A claim holds as many documents as it may.
+    TooManyFiles,
+    /// A document the claim needs has not been uploaded.
+    DocumentMissing,
 }
 
 impl FieldCode {
@@ -120,6 +126,9 @@ impl FieldCode {
             Self::DuplicateMember => "duplicate_member",
             Self::MonthInPast => "month_in_past",
             Self::ComparisonNotRead => "comparison_not_read",
+            Self::QuotaExceeded => "quota_exceeded",
+            Self::TooManyFiles => "too_many_files",
+            Self::DocumentMissing => "document_missing",
         }
     }
 }

@@ -2,16 +2,17 @@
 
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path};
-use actix_web::{HttpResponse, get, post};
+use actix_web::{HttpResponse, delete, get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::documents::{self, ClaimDocument, DocumentKind};
 use super::flow::{self, Claim};
 use super::form::ClaimForm;
 use crate::accounts::tokens::ApiCaller;
 use crate::app::AppState;
-use crate::error::{AppError, BodyProblems, Problem};
-use crate::web::extract::ApiJson;
+use crate::error::{AppError, BodyProblems, FieldCode, Problem};
+use crate::web::extract::{ApiJson, ApiUpload};
 use crate::web::idempotency::{IdempotencyKey, Keyed};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -19,11 +20,15 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(create)
         .service(show)
         .service(submit)
+        .service(update)
         .service(withdraw)
-        .service(message);
+        .service(message)
+        .service(upload)
+        .service(document)
+        .service(remove_document);
 }
 
-const EXAMPLE: &str = r#"{"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "kind": "maternity", "details": {"event": "birth", "event_date": "2026-11-02", "children": 1, "leave_from": "2026-11-02"}, "status": "submitted", "created_at": "2026-11-20T08:00:00", "submitted_at": "2026-11-20T08:05:00", "timeline": [{"at": "2026-11-20T08:00:00", "status": "draft", "actor": "citizen"}, {"at": "2026-11-20T08:05:00", "status": "submitted", "actor": "citizen"}], "messages": []}"#;
+const EXAMPLE: &str = r#"{"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "kind": "maternity", "details": {"event": "birth", "event_date": "2026-11-02", "children": 1, "leave_from": "2026-11-02"}, "status": "submitted", "created_at": "2026-11-20T08:00:00", "submitted_at": "2026-11-20T08:05:00", "timeline": [{"at": "2026-11-20T08:00:00", "status": "draft", "actor": "citizen"}, {"at": "2026-11-20T08:05:00", "status": "submitted", "actor": "citizen"}], "messages": [], "documents": [{"id": "01932c4e-7b2c-7d3e-8f90-1a2b3c4d5e6f", "kind": "birth_certificate", "file_name": "giay-chung-sinh.pdf", "content_type": "application/pdf", "size": 182044, "uploaded_at": "2026-11-20T08:03:00"}], "missing_documents": []}"#;
 
 fn example() -> serde_json::Value {
     serde_json::from_str(EXAMPLE).unwrap_or_default()
@@ -223,4 +228,175 @@ async fn message(
         })
         .await?;
     Ok(HttpResponse::Created().json(claim))
+}
+
+/// Change the facts of a draft, or of a claim staff asked more of (its kind stays).
+#[utoipa::path(
+    operation_id = "update_claim",
+    tag = "claims",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The claim's id")),
+    request_body(content = ClaimForm, example = json!({"kind": "maternity", "details": {"event": "birth", "event_date": "2026-11-02", "children": 2, "leave_from": "2026-11-02"}})),
+    responses(
+        (status = 200, description = "Saved", body = Claim, example = example),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted or decided: it can no longer change", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule, or the kind differs", body = Problem, content_type = "application/problem+json"),
+        BodyProblems,
+    )
+)]
+#[put("/me/claims/{id}")]
+async fn update(
+    state: Data<AppState>,
+    caller: ApiCaller,
+    id: Path<String>,
+    ApiJson(form): ApiJson<ClaimForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let claim = state
+        .db
+        .write(move |conn| {
+            flow::update(conn, &caller.account, &id, &form, now)?;
+            flow::view(conn, &caller.account, &id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(claim))
+}
+
+/// A document upload: the kind of paper and the file.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DocumentUpload {
+    kind: DocumentKind,
+    /// PDF, JPEG or PNG (judged by the content), at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Add a document to a draft, or to a claim staff asked more of.
+///
+/// At most 10 per claim and 100 MB over all your documents. The type is read from the
+/// content: anything but PDF, JPEG or PNG is refused, whatever its name.
+#[utoipa::path(
+    operation_id = "upload_claim_document",
+    tag = "claims",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The claim's id")),
+    request_body(content = DocumentUpload, content_type = "multipart/form-data", example = json!({"kind": "birth_certificate", "file": "%PDF-1.7 …"})),
+    responses(
+        (status = 201, description = "Stored", body = ClaimDocument, example = json!({"id": "01932c4e-7b2c-7d3e-8f90-1a2b3c4d5e6f", "kind": "birth_certificate", "file_name": "giay-chung-sinh.pdf", "content_type": "application/pdf", "size": 182044, "uploaded_at": "2026-11-20T08:03:00"})),
+        (status = 400, description = "Malformed multipart body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted or decided: it can no longer change", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A text field is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `multipart/form-data`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No file, a file too large or of a type not accepted, a kind the claim does not take, or a quota reached", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/claims/{id}/documents")]
+async fn upload(
+    state: Data<AppState>,
+    caller: ApiCaller,
+    id: Path<String>,
+    body: ApiUpload,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let kind = body
+        .fields
+        .get("kind")
+        .map(String::as_str)
+        .unwrap_or_default();
+    let kind = match kind {
+        "" => Err(AppError::invalid("kind", FieldCode::Required)),
+        text => DocumentKind::parse(text)
+            .ok_or_else(|| AppError::invalid("kind", FieldCode::InvalidFormat)),
+    }?;
+    let file = body
+        .file
+        .ok_or_else(|| AppError::invalid("file", FieldCode::Required))?;
+    // Refuse early, before the file is stored, when the claim cannot take it.
+    let account = caller.account.clone();
+    let target = id.clone();
+    state
+        .db
+        .read(move |conn| flow::changeable(conn, &account, &target).map(|_| ()))
+        .await?;
+    let now = state.clock.now();
+    let account = caller.account;
+    let stored = crate::documents::store(
+        &state,
+        &account.id.clone(),
+        file,
+        now,
+        move |conn, stored| {
+            let (row, form) = flow::changeable(conn, &account, &id)?;
+            documents::attach(conn, &row.id, &form, kind, stored, now)
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(stored))
+}
+
+/// One of the documents of your claim, as it was uploaded.
+#[utoipa::path(
+    operation_id = "get_claim_document",
+    tag = "claims",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The claim's id"),
+        ("document_id" = String, Path, description = "The document's id"),
+    ),
+    responses(
+        (status = 200, description = "The file", content((Vec<u8> = "application/pdf", example = json!("%PDF-1.7 …")), (Vec<u8> = "image/jpeg", example = json!("ÿØÿà …")), (Vec<u8> = "image/png", example = json!("‰PNG …")))),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim or document of yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/claims/{id}/documents/{document_id}")]
+async fn document(
+    state: Data<AppState>,
+    caller: ApiCaller,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, document_id) = path.into_inner();
+    let document = state
+        .db
+        .read(move |conn| {
+            flow::owned(conn, &caller.account, &id)?;
+            documents::find(conn, &id, &document_id)
+        })
+        .await?;
+    let bytes = crate::documents::read(&state, &document).await?;
+    Ok(crate::documents::response(&document, bytes))
+}
+
+/// Remove a document from a draft, or from a claim staff asked more of.
+#[utoipa::path(
+    operation_id = "delete_claim_document",
+    tag = "claims",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The claim's id"),
+        ("document_id" = String, Path, description = "The document's id"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim or document of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted or decided: it can no longer change", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/me/claims/{id}/documents/{document_id}")]
+async fn remove_document(
+    state: Data<AppState>,
+    caller: ApiCaller,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, document_id) = path.into_inner();
+    documents::remove(&state, caller.account, id, document_id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::calendar::holidays_between;
+use super::documents::{self, ClaimDocument, DocumentKind};
 use super::form::{ClaimForm, MaternityEvent};
 use super::rules::{self, Amount, DeadlineKind, Eligibility};
 use crate::accounts::store::Account;
@@ -134,6 +135,9 @@ pub struct Claim {
     pub assessment: Option<Assessment>,
     pub timeline: Vec<Event>,
     pub messages: Vec<Message>,
+    pub documents: Vec<ClaimDocument>,
+    /// Papers the claim still needs before it can be submitted.
+    pub missing_documents: Vec<DocumentKind>,
 }
 
 /// What staff decided: the amount, or the reason (code and words), and the payment.
@@ -196,7 +200,7 @@ fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ClaimRow>> {
 }
 
 /// The claim if it is `account`'s ("not yours" reads as not found).
-fn owned(conn: &mut DbConn, account: &Account, id: &str) -> Result<ClaimRow, AppError> {
+pub fn owned(conn: &mut DbConn, account: &Account, id: &str) -> Result<ClaimRow, AppError> {
     match find(conn, id)? {
         Some(row) if row.account_id == account.id => Ok(row),
         _ => Err(AppError::NotFound),
@@ -232,6 +236,8 @@ pub fn view(conn: &mut DbConn, account: &Account, id: &str) -> Result<Claim, App
         .load(conn)?;
     let form = form_of(&row)?;
     let assessment = assess(conn, account, &form)?;
+    let documents = documents::of_claim(conn, &row.id)?;
+    let missing_documents = documents::missing(&form, &documents);
     let decision = (row.decided_amount.is_some() || row.reason_code.is_some()).then(|| Decision {
         amount: row.decided_amount,
         reason_code: row.reason_code.clone(),
@@ -250,6 +256,8 @@ pub fn view(conn: &mut DbConn, account: &Account, id: &str) -> Result<Claim, App
         submitted_at: row.submitted_at,
         timeline,
         messages,
+        documents,
+        missing_documents,
     })
 }
 
@@ -388,6 +396,46 @@ pub fn create(
     Ok(row.id)
 }
 
+/// The claim and its form, if it is `account`'s and they may still change it: a draft, or a
+/// claim staff asked more of (409 otherwise).
+pub fn changeable(
+    conn: &mut DbConn,
+    account: &Account,
+    id: &str,
+) -> Result<(ClaimRow, ClaimForm), AppError> {
+    let row = owned(conn, account, id)?;
+    if !matches!(
+        Status::parse(&row.status),
+        Status::Draft | Status::InfoRequested
+    ) {
+        return Err(AppError::WrongState(row.status));
+    }
+    let form = form_of(&row)?;
+    Ok((row, form))
+}
+
+/// Saves new facts on a claim that may still change; its kind stays what it was.
+pub fn update(
+    conn: &mut DbConn,
+    account: &Account,
+    id: &str,
+    form: &ClaimForm,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let (row, current) = changeable(conn, account, id)?;
+    if current.kind() != form.kind() {
+        return Err(AppError::invalid("kind", FieldCode::InvalidFormat));
+    }
+    form.check(now.date())?;
+    diesel::update(claims::table.find(&row.id))
+        .set((
+            claims::details.eq(details_json(form)?),
+            claims::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Sends a draft (or an answer to a request for information) to the agency.
 pub fn submit(
     conn: &mut DbConn,
@@ -399,6 +447,7 @@ pub fn submit(
     let row = owned(conn, account, id)?;
     let form = form_of(&row)?;
     form.ready()?;
+    documents::require_all(&form, &documents::of_claim(conn, &row.id)?)?;
     transition(
         conn,
         &row,

@@ -7,6 +7,7 @@
 pub mod admin_pages;
 pub mod api;
 pub mod calendar;
+pub mod documents;
 pub mod flow;
 pub mod form;
 pub mod pages;

@@ -370,6 +370,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    claim_documents (document_id) {
+        document_id -> Text,
+        claim_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     public_holidays (day) {
         day -> Date,
         name -> Text,
@@ -392,6 +401,8 @@ diesel::joinable!(enrolments -> accounts (account_id));
 diesel::joinable!(claims -> accounts (account_id));
 diesel::joinable!(claim_events -> claims (claim_id));
 diesel::joinable!(claim_messages -> claims (claim_id));
+diesel::joinable!(claim_documents -> claims (claim_id));
+diesel::joinable!(claim_documents -> documents (document_id));
 diesel::joinable!(enrolment_members -> enrolments (enrolment_id));
 diesel::joinable!(enrolment_instalments -> enrolments (enrolment_id));
 
@@ -423,6 +434,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     claims,
     claim_events,
     claim_messages,
+    claim_documents,
     public_holidays,
 );
 

@@ -5,8 +5,6 @@
 //! file is removed, so a failed upload leaves neither an orphan file nor a row. Files are read
 //! back only by their owner or by staff (the callers check).
 
-use std::path::PathBuf;
-
 use actix_web::web::Bytes;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -18,6 +16,8 @@ use crate::db::DbConn;
 use crate::db::schema::documents;
 use crate::error::{AppError, FieldCode};
 use crate::secrets::random_token;
+
+pub mod storage;
 
 /// Per file (SECURITY.md UP-01).
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -77,12 +77,9 @@ pub fn check(upload: &Upload) -> Result<&'static str, AppError> {
     sniff(&upload.bytes).ok_or_else(|| AppError::invalid("file", FieldCode::FileType))
 }
 
-fn path_of(state: &AppState, stored_name: &str) -> PathBuf {
-    state.settings.upload_dir.join(stored_name)
-}
-
 /// Stores `upload` for `owner` and runs `then` (which links the document to what it belongs
-/// to) in the same transaction as the document's row. Nothing is left behind on failure.
+/// to) in the same transaction as the document's row, after the owner's quota is checked.
+/// Nothing is left behind on failure: neither the file nor the row.
 pub async fn store<T, F>(
     state: &AppState,
     owner: &str,
@@ -95,6 +92,7 @@ where
     F: FnOnce(&mut DbConn, &Document) -> Result<T, AppError> + Send + 'static,
 {
     let content_type = check(&upload)?;
+    scan(state, &upload.bytes).await?;
     let document = Document {
         id: uuid::Uuid::now_v7().to_string(),
         owner_account_id: owner.to_owned(),
@@ -104,54 +102,72 @@ where
         size: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
     };
     let sha256 = hex(&Sha256::digest(&upload.bytes));
-    let path = path_of(state, &document.stored_name);
-    tokio::fs::create_dir_all(&state.settings.upload_dir)
+    let stored_name = document.stored_name.clone();
+    let quota = state.settings.limits.document_bytes_per_account;
+    state
+        .storage
+        .put(&stored_name, upload.bytes)
         .await
         .map_err(anyhow::Error::from)?;
-    tokio::fs::write(&path, &upload.bytes)
-        .await
-        .map_err(anyhow::Error::from)?;
-    let written = async {
-        scan(state, &path).await?;
-        state
-            .db
-            .write(move |conn| {
-                diesel::insert_into(documents::table)
-                    .values((
-                        documents::id.eq(&document.id),
-                        documents::owner_account_id.eq(&document.owner_account_id),
-                        documents::stored_name.eq(&document.stored_name),
-                        documents::file_name.eq(&document.file_name),
-                        documents::content_type.eq(&document.content_type),
-                        documents::size.eq(document.size),
-                        documents::sha256.eq(&sha256),
-                        documents::created_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                then(conn, &document)
-            })
-            .await
-    }
-    .await;
-    if written.is_err() {
-        let _ = tokio::fs::remove_file(&path).await;
+    let written = state
+        .db
+        .write(move |conn| {
+            if owned_bytes(conn, &document.owner_account_id)? + document.size > quota {
+                return Err(AppError::invalid("file", FieldCode::QuotaExceeded));
+            }
+            diesel::insert_into(documents::table)
+                .values((
+                    documents::id.eq(&document.id),
+                    documents::owner_account_id.eq(&document.owner_account_id),
+                    documents::stored_name.eq(&document.stored_name),
+                    documents::file_name.eq(&document.file_name),
+                    documents::content_type.eq(&document.content_type),
+                    documents::size.eq(document.size),
+                    documents::sha256.eq(&sha256),
+                    documents::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            then(conn, &document)
+        })
+        .await;
+    if written.is_err()
+        && let Err(error) = state.storage.delete(&stored_name).await
+    {
+        tracing::error!(%error, "could not remove the file of a failed upload");
     }
     written
 }
 
-/// Runs the configured scanner on the stored file. It fails closed: a scanner that cannot run,
-/// or exits non-zero, refuses the file.
-async fn scan(state: &AppState, path: &std::path::Path) -> Result<(), AppError> {
+/// The bytes of documents `owner` has stored.
+fn owned_bytes(conn: &mut DbConn, owner: &str) -> QueryResult<i64> {
+    let sizes: Vec<i64> = documents::table
+        .filter(documents::owner_account_id.eq(owner))
+        .select(documents::size)
+        .load(conn)?;
+    Ok(sizes.iter().sum())
+}
+
+/// Runs the configured scanner on a staging copy of the bytes. It fails closed: a scanner that
+/// cannot run, or exits non-zero, refuses the file.
+async fn scan(state: &AppState, bytes: &Bytes) -> Result<(), AppError> {
     let Some(command) = &state.settings.upload_scanner else {
         return Ok(());
     };
-    let status = tokio::process::Command::new(command)
-        .arg(path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .await;
+    let staging = state.settings.upload_dir.join(".incoming");
+    let path = staging.join(random_token());
+    let status = async {
+        tokio::fs::create_dir_all(&staging).await?;
+        tokio::fs::write(&path, bytes).await?;
+        tokio::process::Command::new(command)
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .await
+    }
+    .await;
+    let _ = tokio::fs::remove_file(&path).await;
     match status {
         Ok(status) if status.success() => Ok(()),
         outcome => {
@@ -171,10 +187,27 @@ pub fn by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<Document>> {
 
 /// The bytes of a document the caller has already been allowed to read.
 pub async fn read(state: &AppState, document: &Document) -> Result<Bytes, AppError> {
-    let bytes = tokio::fs::read(path_of(state, &document.stored_name))
+    Ok(state
+        .storage
+        .get(&document.stored_name)
         .await
-        .map_err(anyhow::Error::from)?;
-    Ok(Bytes::from(bytes))
+        .map_err(anyhow::Error::from)?)
+}
+
+/// Files in the store without a row, and rows whose file is gone (both should be empty).
+pub async fn orphans(state: &AppState) -> Result<(Vec<String>, Vec<String>), AppError> {
+    let held = state.storage.names().await.map_err(anyhow::Error::from)?;
+    let known: Vec<String> = state
+        .db
+        .read(|conn| Ok(documents::table.select(documents::stored_name).load(conn)?))
+        .await?;
+    let files_without_row = held
+        .iter()
+        .filter(|n| !known.contains(n))
+        .cloned()
+        .collect();
+    let rows_without_file = known.into_iter().filter(|n| !held.contains(n)).collect();
+    Ok((files_without_row, rows_without_file))
 }
 
 /// Serves a document inline, never as something the browser could run.

@@ -1,7 +1,9 @@
 //! Body extractors that turn bad input into clear 4xx errors naming the field, never a 500:
 //! [`ApiJson`] for the API (JSON only, 64 KiB, unknown fields rejected by the DTOs) and
 //! [`PageForm`] for HTML forms (URL-encoded, CSRF-checked), [`PageUpload`] for a form with one
-//! file (multipart, CSRF-checked, size-capped).
+//! file (multipart, CSRF-checked, size-capped) and [`ApiUpload`] for the API's uploads.
+
+use std::collections::HashMap;
 
 use actix_web::dev::Payload;
 use actix_web::web::Bytes;
@@ -118,10 +120,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
 }
 
 /// A submitted HTML form carrying one file (`file`) and text fields. The CSRF check runs on
-/// the `csrf_token` field before the file is handed on; the whole body is capped at the
-/// document limit plus room for the fields, and a larger file is refused as too large.
+/// the `csrf_token` field before the file is handed on.
 pub struct PageUpload {
-    pub fields: std::collections::HashMap<String, String>,
+    pub fields: HashMap<String, String>,
     pub file: Option<crate::documents::Upload>,
 }
 
@@ -131,72 +132,102 @@ impl FromRequest for PageUpload {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
-        let mut multipart = actix_multipart::Multipart::new(req.headers(), payload.take());
+        let multipart = actix_multipart::Multipart::new(req.headers(), payload.take());
         Box::pin(async move {
-            use futures_util::StreamExt;
             crate::web::csrf::check_origin(&req)?;
-            if req.content_type() != "multipart/form-data" {
-                return Err(AppError::UnsupportedMediaType);
-            }
-            let malformed = |error: actix_multipart::MultipartError| AppError::Malformed {
-                field: None,
-                detail: error.to_string(),
-            };
-            let mut fields = std::collections::HashMap::new();
-            let mut file = None;
-            let mut total = 0usize;
-            while let Some(field) = multipart.next().await {
-                let mut field = field.map_err(malformed)?;
-                let name = field.name().unwrap_or_default().to_owned();
-                let file_name = field
-                    .content_disposition()
-                    .and_then(|d| d.get_filename())
-                    .map(str::to_owned);
-                let limit = if file_name.is_some() {
-                    crate::documents::MAX_BYTES
-                } else {
-                    BODY_LIMIT
-                };
-                let mut bytes = actix_web::web::BytesMut::new();
-                while let Some(chunk) = field.next().await {
-                    let chunk = chunk.map_err(malformed)?;
-                    total += chunk.len();
-                    if bytes.len() + chunk.len() > limit
-                        || total > crate::documents::MAX_BYTES + BODY_LIMIT
-                    {
-                        return Err(if file_name.is_some() {
-                            AppError::invalid("file", FieldCode::FileTooLarge)
-                        } else {
-                            AppError::PayloadTooLarge
-                        });
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                match file_name {
-                    Some(file_name) if name == "file" && file.is_none() => {
-                        file = Some(crate::documents::Upload {
-                            file_name,
-                            bytes: bytes.freeze(),
-                        });
-                    }
-                    Some(_) => {}
-                    None => {
-                        let text =
-                            String::from_utf8(bytes.to_vec()).map_err(|_| AppError::Malformed {
-                                field: None,
-                                detail: format!("{name}: not UTF-8"),
-                            })?;
-                        fields.insert(name, text);
-                    }
-                }
-            }
+            let (fields, file) = read_multipart(&req, multipart).await?;
             let token = fields.get("csrf_token").cloned().unwrap_or_default();
             crate::web::csrf::check_token(&req, &token)?;
-            // A browser sends an empty part when no file was chosen.
-            let file = file.filter(|f| !(f.bytes.is_empty() && f.file_name.is_empty()));
             Ok(PageUpload { fields, file })
         })
     }
+}
+
+/// A `multipart/form-data` API request carrying one file (`file`) and text fields.
+pub struct ApiUpload {
+    pub fields: HashMap<String, String>,
+    pub file: Option<crate::documents::Upload>,
+}
+
+impl FromRequest for ApiUpload {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let multipart = actix_multipart::Multipart::new(req.headers(), payload.take());
+        Box::pin(async move {
+            let (fields, file) = read_multipart(&req, multipart).await?;
+            Ok(ApiUpload { fields, file })
+        })
+    }
+}
+
+/// Reads a multipart body: text fields, and the first part named `file` that carries a file
+/// name. The whole body is capped at the document limit plus room for the fields, and a larger
+/// file is refused as too large while it streams in, before it is all held.
+async fn read_multipart(
+    req: &HttpRequest,
+    mut multipart: actix_multipart::Multipart,
+) -> Result<(HashMap<String, String>, Option<crate::documents::Upload>), AppError> {
+    use futures_util::StreamExt;
+    if req.content_type() != "multipart/form-data" {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let malformed = |error: actix_multipart::MultipartError| AppError::Malformed {
+        field: None,
+        detail: error.to_string(),
+    };
+    let mut fields = HashMap::new();
+    let mut file = None;
+    let mut total = 0usize;
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(malformed)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_owned);
+        let limit = if file_name.is_some() {
+            crate::documents::MAX_BYTES
+        } else {
+            BODY_LIMIT
+        };
+        let mut bytes = actix_web::web::BytesMut::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(malformed)?;
+            total += chunk.len();
+            if bytes.len() + chunk.len() > limit || total > crate::documents::MAX_BYTES + BODY_LIMIT
+            {
+                return Err(if file_name.is_some() {
+                    AppError::invalid("file", FieldCode::FileTooLarge)
+                } else {
+                    AppError::PayloadTooLarge
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match file_name {
+            Some(file_name) if name == "file" && file.is_none() => {
+                file = Some(crate::documents::Upload {
+                    file_name,
+                    bytes: bytes.freeze(),
+                });
+            }
+            Some(_) => {}
+            None => {
+                let text = String::from_utf8(bytes.to_vec()).map_err(|_| AppError::Malformed {
+                    field: None,
+                    detail: format!("{name}: not UTF-8"),
+                })?;
+                fields.insert(name, text);
+            }
+        }
+    }
+    // A browser sends an empty part when no file was chosen.
+    let file =
+        file.filter(|f: &crate::documents::Upload| !(f.bytes.is_empty() && f.file_name.is_empty()));
+    Ok((fields, file))
 }
 
 fn read_body(

@@ -34,7 +34,36 @@ async fn start(app: &TestApp, token: &str, key: &str, body: &Value) -> crate::su
     .await
 }
 
+/// A small real PDF, as a phone's scanner app makes them.
+pub const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Uploads a PDF for each paper the claim still needs.
+pub async fn complete(app: &TestApp, token: &str, id: &str) {
+    let claim = app
+        .get_auth(&format!("/api/v1/me/claims/{id}"), token)
+        .await;
+    for kind in claim.body["missing_documents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let kind = kind.as_str().unwrap();
+        let stored = app
+            .post_file_auth(
+                &format!("/api/v1/me/claims/{id}/documents"),
+                token,
+                &[("kind", kind)],
+                (&format!("{kind}.pdf"), PDF),
+            )
+            .await;
+        assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text);
+    }
+}
+
+/// Submits the claim, with the papers it needs uploaded first.
 async fn submit(app: &TestApp, token: &str, id: &str) -> crate::support::Reply {
+    complete(app, token, id).await;
     app.post_json_with(
         &format!("/api/v1/me/claims/{id}/submit"),
         token,
@@ -205,6 +234,7 @@ on_both_backends! {
         let list = browser.get("/account/claims").await;
         assert!(list.text.contains(&format!("/account/claims/{id}")), "{}", list.text);
         let path = format!("/account/claims/{id}");
+        complete(&app, &token, &id).await;
         let csrf = browser.csrf_token(&path).await;
         assert_eq!(browser.post_form(&format!("{path}/submit"), &csrf, &[]).await.status, StatusCode::SEE_OTHER);
         let sent = browser.post_form(&format!("{path}/messages"), &csrf, &[("body", "Tôi cần hỏi thêm.")]).await;

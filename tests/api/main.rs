@@ -12,6 +12,7 @@ mod accounts;
 mod bad_input;
 mod book;
 mod calculators;
+mod claim_documents;
 mod claims;
 mod email;
 mod enrolment;

@@ -231,6 +231,26 @@ impl TestApp {
         Reply::read(response).await
     }
 
+    /// Uploads one file with text fields as `multipart/form-data`, with a bearer token.
+    pub async fn post_file_auth(
+        &self,
+        path: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+    ) -> Reply {
+        let (content_type, body) = multipart(fields, file);
+        let response = self
+            .client()
+            .post(self.url(path))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .insert_header(("content-type", content_type))
+            .send_body(body)
+            .await
+            .expect("request sent");
+        Reply::read(response).await
+    }
+
     pub async fn get_auth(&self, path: &str, token: &str) -> Reply {
         let response = self
             .client()
@@ -519,24 +539,22 @@ impl<'a> Browser<'a> {
         reply
     }
 
-    /// Uploads one file with a form's fields as `multipart/form-data`, as a browser on this
-    /// site does.
-    pub async fn post_file(
+    /// Uploads one file as `multipart/form-data`, as a browser on this site does.
+    pub async fn post_file(&mut self, path: &str, csrf_token: &str, file: (&str, &[u8])) -> Reply {
+        self.post_file_with(path, csrf_token, &[], file).await
+    }
+
+    /// Uploads one file with a form's fields as `multipart/form-data`.
+    pub async fn post_file_with(
         &mut self,
         path: &str,
         csrf_token: &str,
-        (file_name, bytes): (&str, &[u8]),
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
     ) -> Reply {
-        let boundary = "----ansinh-test-boundary-7MA4YWxkTrZu0gW";
-        let mut body = Vec::new();
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf_token}\r\n").as_bytes(),
-        );
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut all = vec![("csrf_token", csrf_token)];
+        all.extend_from_slice(fields);
+        let (content_type, body) = multipart(&all, file);
         let response = self
             .app
             .client()
@@ -544,10 +562,7 @@ impl<'a> Browser<'a> {
             .insert_header(("cookie", self.cookie_header()))
             .insert_header(("origin", self.app.address.as_str()))
             .insert_header(("sec-fetch-site", "same-origin"))
-            .insert_header((
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            ))
+            .insert_header(("content-type", content_type))
             .send_body(body)
             .await
             .expect("request sent");
@@ -575,6 +590,26 @@ impl<'a> Browser<'a> {
 }
 
 /// The value of the hidden input `name` in an HTML page.
+/// A `multipart/form-data` body of text fields and one file: its content type and bytes.
+pub fn multipart(fields: &[(&str, &str)], (file_name, bytes): (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----ansinh-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 pub fn form_value(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker)? + marker.len();
