@@ -8,6 +8,7 @@ pub mod admin_pages;
 pub mod api;
 pub mod calendar;
 pub mod documents;
+pub mod fields;
 pub mod flow;
 pub mod form;
 pub mod pages;

@@ -1,25 +1,45 @@
-//! The citizen's claims as pages (without JavaScript): `/account/claims` lists them; a claim's
-//! page shows what was claimed, the check against the book with the expected decision date,
-//! every step, the messages and the decision, and lets the citizen write, submit (again, after
-//! a request for information) or withdraw. Starting a claim from a page comes with the forms.
+//! The citizen's claims as pages (without JavaScript): `/account/claims` lists them and starts
+//! one (pick the kind, fill in its form: a draft to come back to); a claim's page is "check your
+//! answers" — what was claimed, the check against the book, the documents (upload, remove), the
+//! expected decision date, every step, the messages and the decision — and lets the citizen
+//! change, submit (again, after a request for information) or withdraw it.
 
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path, ServiceConfig};
 use actix_web::{HttpResponse, get, post};
 use askama::Template;
 use serde::Deserialize;
 
-use super::flow::{self, Claim};
+use super::documents::{self, DocumentKind};
+use super::fields::{self, Answer, AnswerValue, Field, Input};
+use super::flow::{self, Claim, Status};
+use super::form::ClaimKind;
+use crate::accounts::pages::FormErrors;
 use crate::accounts::session::CitizenSession;
+use crate::accounts::store::Account;
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, FieldCode};
+use crate::secrets::random_token;
 use crate::web::errors::see_other;
-use crate::web::extract::PageForm;
-use crate::web::pages::{PageContext, ok};
+use crate::web::extract::{PageForm, PageUpload};
+use crate::web::idempotency::{Answer as KeyedAnswer, IdempotencyKey, Keyed};
+use crate::web::pages::{PageContext, ok, render};
 
 pub fn routes(cfg: &mut ServiceConfig) {
+    // `/account/claims/new…` before `/account/claims/{id}…`.
     cfg.service(list)
+        .service(choose)
+        .service(new_form)
+        .service(create)
         .service(show)
-        .service(message)
+        .service(edit_form)
+        .service(update)
+        .service(upload)
+        .service(document)
+        .service(remove_document)
+        .service(write_message)
         .service(submit)
         .service(withdraw);
 }
@@ -45,25 +65,283 @@ async fn list(
     ok(&ListPage { ctx, claims })
 }
 
+/// The kinds a citizen can claim, in the order the "start a claim" page lists them.
+const KINDS: [ClaimKind; 6] = [
+    ClaimKind::Maternity,
+    ClaimKind::Sickness,
+    ClaimKind::Unemployment,
+    ClaimKind::LumpSum,
+    ClaimKind::Funeral,
+    ClaimKind::HiReimbursement,
+];
+
+#[derive(Template)]
+#[template(path = "claims/choose.html")]
+struct ChoosePage {
+    ctx: PageContext,
+    kinds: Vec<&'static str>,
+}
+
+impl ChoosePage {
+    fn name_key(&self, kind: &str) -> String {
+        format!("claims.kind.{kind}")
+    }
+
+    fn about_key(&self, kind: &str) -> String {
+        format!("claims.about.{kind}")
+    }
+}
+
+#[get("/account/claims/new")]
+async fn choose(ctx: PageContext, _me: CitizenSession) -> Result<HttpResponse, AppError> {
+    let kinds = KINDS.iter().map(|k| k.as_str()).collect();
+    ok(&ChoosePage { ctx, kinds })
+}
+
+/// A claim's form, new or saved: the kind's inputs with what was typed (or saved) and errors.
+#[derive(Template)]
+#[template(path = "claims/form.html")]
+struct FormPage {
+    ctx: PageContext,
+    kind: &'static str,
+    fields: &'static [Field],
+    values: HashMap<String, String>,
+    errors: FormErrors,
+    /// Where the form posts: a new claim's kind, or the saved claim.
+    action: String,
+    form_key: String,
+}
+
+impl FormPage {
+    fn value(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    fn choice_key(&self, value: &str) -> String {
+        format!("claims.value.{value}")
+    }
+
+    fn title_key(&self) -> String {
+        format!("claims.kind.{}", self.kind)
+    }
+}
+
+fn kind_path(kind: &str) -> Result<ClaimKind, AppError> {
+    fields::kind_of(kind).ok_or(AppError::NotFound)
+}
+
+#[get("/account/claims/new/{kind}")]
+async fn new_form(
+    ctx: PageContext,
+    _me: CitizenSession,
+    kind: Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let kind = kind_path(&kind)?;
+    ok(&FormPage {
+        ctx,
+        kind: kind.as_str(),
+        fields: fields::of(kind),
+        values: HashMap::new(),
+        errors: FormErrors::default(),
+        action: format!("/account/claims/new/{}", kind.as_str()),
+        form_key: random_token(),
+    })
+}
+
+/// Starts a draft from the page's form; a double-posted form (same `form_key`) starts one.
+#[post("/account/claims/new/{kind}")]
+async fn create(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: CitizenSession,
+    kind: Path<String>,
+    PageForm(posted): PageForm<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let kind = kind_path(&kind)?;
+    let account = me.0.account;
+    let now = state.clock.now();
+    let created = async {
+        let form = fields::parse(kind, &posted)?;
+        let key = IdempotencyKey::parse(posted.get("form_key").map_or("", String::as_str))?;
+        let keyed = Keyed::new(&account.id, key, "claim page", &form)?;
+        let answer = state
+            .db
+            .write(move |conn| {
+                keyed.run(conn, now, |conn| {
+                    let id = flow::create(conn, &account, &form, now)?;
+                    KeyedAnswer::json(StatusCode::CREATED, &id)
+                })
+            })
+            .await?;
+        let id: String = serde_json::from_str(&answer.body).map_err(anyhow::Error::from)?;
+        Ok::<_, AppError>(id)
+    }
+    .await;
+    match created {
+        Ok(id) => Ok(see_other(&format!("/account/claims/{id}"))),
+        Err(error) => {
+            let form_key = posted.get("form_key").cloned().unwrap_or_else(random_token);
+            refused(
+                ctx,
+                kind,
+                posted,
+                error,
+                format!("/account/claims/new/{}", kind.as_str()),
+                form_key,
+            )
+        }
+    }
+}
+
+/// The form again with what was typed and what is wrong with it.
+fn refused(
+    ctx: PageContext,
+    kind: ClaimKind,
+    values: HashMap<String, String>,
+    error: AppError,
+    action: String,
+    form_key: String,
+) -> Result<HttpResponse, AppError> {
+    let errors = FormErrors::from_error(fields::on_page(error), &ctx)?;
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &FormPage {
+            ctx,
+            kind: kind.as_str(),
+            fields: fields::of(kind),
+            values,
+            errors,
+            action,
+            form_key,
+        },
+    )
+}
+
+#[get("/account/claims/{id}/edit")]
+async fn edit_form(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: CitizenSession,
+    id: Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let account = me.0.account;
+    let id = id.into_inner();
+    let target = id.clone();
+    let (_, form) = state
+        .db
+        .read(move |conn| flow::changeable(conn, &account, &target))
+        .await?;
+    let kind = form.kind();
+    ok(&FormPage {
+        ctx,
+        kind: kind.as_str(),
+        fields: fields::of(kind),
+        values: fields::values(&form),
+        errors: FormErrors::default(),
+        action: format!("/account/claims/{id}/edit"),
+        form_key: String::new(),
+    })
+}
+
+#[post("/account/claims/{id}/edit")]
+async fn update(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: CitizenSession,
+    id: Path<String>,
+    PageForm(posted): PageForm<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let account = me.0.account;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let target = id.clone();
+    let reader = account.clone();
+    let (_, current) = state
+        .db
+        .read(move |conn| flow::changeable(conn, &reader, &target))
+        .await?;
+    let kind = current.kind();
+    let target = id.clone();
+    let saved = match fields::parse(kind, &posted) {
+        Ok(form) => {
+            state
+                .db
+                .write(move |conn| flow::update(conn, &account, &target, &form, now))
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    match saved {
+        Ok(()) => Ok(see_other(&format!("/account/claims/{id}"))),
+        Err(error) => refused(
+            ctx,
+            kind,
+            posted,
+            error,
+            format!("/account/claims/{id}/edit"),
+            String::new(),
+        ),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "claims/show.html")]
 struct ClaimPage {
     ctx: PageContext,
     claim: Claim,
-    details: Vec<(String, String)>,
+    answers: Vec<Answer>,
+    /// The papers this kind of claim takes, for the upload form.
+    kinds: Vec<DocumentKind>,
+    errors: FormErrors,
 }
 
 impl ClaimPage {
-    fn can_submit(&self) -> bool {
-        matches!(self.claim.status.as_str(), "draft" | "info_requested")
+    fn can_change(&self) -> bool {
+        matches!(self.claim.status, Status::Draft | Status::InfoRequested)
     }
 
     fn can_withdraw(&self) -> bool {
         matches!(
-            self.claim.status.as_str(),
-            "draft" | "submitted" | "in_review" | "info_requested"
+            self.claim.status,
+            Status::Draft | Status::Submitted | Status::InReview | Status::InfoRequested
         )
     }
+
+    fn size(&self, bytes: &i64) -> String {
+        let kb = (bytes + 1023) / 1024;
+        if kb < 1024 {
+            format!("{kb} KB")
+        } else {
+            format!("{:.1} MB", *bytes as f64 / (1024.0 * 1024.0))
+        }
+    }
+}
+
+/// The claim's page, with `errors` from an action that was refused.
+async fn claim_page(
+    state: &AppState,
+    ctx: PageContext,
+    account: Account,
+    id: String,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Result<HttpResponse, AppError> {
+    let claim = state
+        .db
+        .read(move |conn| flow::view(conn, &account, &id))
+        .await?;
+    let answers = fields::answers(&claim.form);
+    let kinds = documents::accepted(&claim.form);
+    render(
+        status,
+        &ClaimPage {
+            ctx,
+            claim,
+            answers,
+            kinds,
+            errors,
+        },
+    )
 }
 
 #[get("/account/claims/{id}")]
@@ -73,30 +351,119 @@ async fn show(
     me: CitizenSession,
     id: Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    claim_page(
+        &state,
+        ctx,
+        me.0.account,
+        id.into_inner(),
+        StatusCode::OK,
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// An action refused for a reason the citizen can fix is shown on the claim's page.
+async fn after<T>(
+    state: &AppState,
+    ctx: PageContext,
+    account: Account,
+    id: String,
+    done: Result<T, AppError>,
+    anchor: &str,
+) -> Result<HttpResponse, AppError> {
+    match done {
+        Ok(_) => Ok(see_other(&format!("/account/claims/{id}{anchor}"))),
+        Err(error @ (AppError::Invalid(_) | AppError::PayloadTooLarge)) => {
+            let error = match error {
+                AppError::PayloadTooLarge => AppError::invalid("file", FieldCode::FileTooLarge),
+                other => other,
+            };
+            let errors = FormErrors::from_error(error, &ctx)?;
+            claim_page(
+                state,
+                ctx,
+                account,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+            )
+            .await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/account/claims/{id}/documents")]
+async fn upload(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: CitizenSession,
+    id: Path<String>,
+    upload: Result<PageUpload, AppError>,
+) -> Result<HttpResponse, AppError> {
     let account = me.0.account;
     let id = id.into_inner();
-    let claim = state
+    // Not someone else's claim, and still open to papers, before anything is read as an error.
+    let (reader, target) = (account.clone(), id.clone());
+    state
         .db
-        .read(move |conn| flow::view(conn, &account, &id))
+        .read(move |conn| flow::changeable(conn, &reader, &target).map(|_| ()))
         .await?;
-    // The form's facts as "field: value" lines (the typed pages come with the forms).
-    let details = serde_json::to_value(&claim.form)
-        .ok()
-        .and_then(|v| v["details"].as_object().cloned())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(field, value)| {
-            let value = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned);
-            (field, value)
+    let stored = match upload {
+        Ok(PageUpload { fields, file }) => {
+            let kind = fields
+                .get("kind")
+                .and_then(|k| DocumentKind::parse(k))
+                .ok_or_else(|| AppError::invalid("kind", FieldCode::Required));
+            match (kind, file) {
+                (Ok(kind), Some(file)) => {
+                    let now = state.clock.now();
+                    let (owner, target) = (account.clone(), id.clone());
+                    crate::documents::store(&state, &account.id, file, now, move |conn, stored| {
+                        let (row, form) = flow::changeable(conn, &owner, &target)?;
+                        documents::attach(conn, &row.id, &form, kind, stored, now)
+                    })
+                    .await
+                    .map(|_| ())
+                }
+                (Err(error), _) => Err(error),
+                (_, None) => Err(AppError::invalid("file", FieldCode::Required)),
+            }
+        }
+        Err(error) => Err(error),
+    };
+    after(&state, ctx, account, id, stored, "#documents").await
+}
+
+#[get("/account/claims/{id}/documents/{document_id}")]
+async fn document(
+    state: Data<AppState>,
+    me: CitizenSession,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, document_id) = path.into_inner();
+    let account = me.0.account;
+    let document = state
+        .db
+        .read(move |conn| {
+            flow::owned(conn, &account, &id)?;
+            documents::find(conn, &id, &document_id)
         })
-        .collect();
-    ok(&ClaimPage {
-        ctx,
-        claim,
-        details,
-    })
+        .await?;
+    let bytes = crate::documents::read(&state, &document).await?;
+    Ok(crate::documents::response(&document, bytes))
+}
+
+#[post("/account/claims/{id}/documents/{document_id}/remove")]
+async fn remove_document(
+    state: Data<AppState>,
+    me: CitizenSession,
+    path: Path<(String, String)>,
+    PageForm(_): PageForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, document_id) = path.into_inner();
+    documents::remove(&state, me.0.account, id.clone(), document_id).await?;
+    Ok(see_other(&format!("/account/claims/{id}#documents")))
 }
 
 #[derive(Default, Deserialize)]
@@ -106,7 +473,7 @@ struct MessageForm {
 }
 
 #[post("/account/claims/{id}/messages")]
-async fn message(
+async fn write_message(
     state: Data<AppState>,
     me: CitizenSession,
     id: Path<String>,
@@ -128,6 +495,7 @@ struct Confirm {}
 
 #[post("/account/claims/{id}/submit")]
 async fn submit(
+    ctx: PageContext,
     state: Data<AppState>,
     me: CitizenSession,
     id: Path<String>,
@@ -136,12 +504,13 @@ async fn submit(
     let account = me.0.account;
     let id = id.into_inner();
     let (now, public_url) = (state.clock.now(), state.settings.public_url.clone());
-    let target = id.clone();
-    state
+    let (owner, target) = (account.clone(), id.clone());
+    let submitted = state
         .db
-        .write(move |conn| flow::submit(conn, &account, &target, &public_url, now))
-        .await?;
-    Ok(see_other(&format!("/account/claims/{id}")))
+        .write(move |conn| flow::submit(conn, &owner, &target, &public_url, now))
+        .await
+        .map_err(fields::on_page);
+    after(&state, ctx, account, id, submitted, "").await
 }
 
 #[post("/account/claims/{id}/withdraw")]

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::claims::PDF;
-use crate::support::{Citizen, Reply, TestApp, on_both_backends};
+use crate::support::{Browser, Citizen, Reply, TestApp, form_value, location, on_both_backends};
 
 async fn citizen(app: &TestApp) -> (Citizen, String) {
     let citizen = Citizen::new();
@@ -197,5 +197,71 @@ on_both_backends! {
         let (_, other) = citizen(&app).await;
         let theirs = maternity_draft(&app, &other).await;
         assert_eq!(upload(&app, &other, &theirs, "birth_certificate", ("d.pdf", PDF)).await.status, StatusCode::CREATED);
+    }
+
+    async fn a_claim_started_on_the_pages_with_its_papers(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (me, _) = citizen(&app).await;
+        let mut browser = Browser::new(&app);
+        browser.log_in(&me.email, &me.password).await;
+        let choose = browser.get("/account/claims/new").await;
+        assert!(choose.text.contains("href=\"/account/claims/new/maternity\""), "{}", choose.text);
+        assert_eq!(browser.get("/account/claims/new/pension").await.status, StatusCode::NOT_FOUND);
+        let form = browser.get("/account/claims/new/maternity").await;
+        let key = form_value(&form.text, "form_key").unwrap();
+        let csrf = form_value(&form.text, "csrf_token").unwrap();
+        // Empty and unreadable answers come back named, with what was typed kept.
+        let refused = browser.post_form("/account/claims/new/maternity", &csrf, &[("form_key", &key), ("event", "birth"), ("event_date", "02/11/2026"), ("children", "")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for anchor in ["#event_date", "#children", "#leave_from"] {
+            assert!(refused.text.contains(&format!("href=\"{anchor}\"")), "{anchor}: {}", refused.text);
+        }
+        assert!(refused.text.contains("value=\"02/11/2026\""), "{}", refused.text);
+        let future = browser.post_form("/account/claims/new/maternity", &csrf, &[("form_key", &key), ("event", "birth"), ("event_date", "2099-01-01"), ("children", "1"), ("leave_from", "2099-01-01")]).await;
+        assert!(future.text.contains("href=\"#event_date\""), "{}", future.text);
+        // A double-posted form starts one draft.
+        let answers = [("form_key", key.as_str()), ("event", "birth"), ("event_date", "2026-11-02"), ("children", "1"), ("leave_from", "2026-11-02")];
+        let first = browser.post_form("/account/claims/new/maternity", &csrf, &answers).await;
+        let second = browser.post_form("/account/claims/new/maternity", &csrf, &answers).await;
+        assert_eq!((first.status, second.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{}", first.text);
+        let path = location(&first).to_owned();
+        assert_eq!(location(&second), path);
+        assert_eq!(app.query(|conn| ansinh::db::schema::claims::table.count().get_result::<i64>(conn)).await, 1);
+
+        // Submitting without the birth certificate says what is missing on the page.
+        let csrf = browser.csrf_token(&path).await;
+        let early = browser.post_form(&format!("{path}/submit"), &csrf, &[]).await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.text.contains("href=\"#documents.birth_certificate\"") && early.text.contains("thiếu giấy tờ"), "{}", early.text);
+        // A disguised executable is refused with a message and nothing kept.
+        let exe = browser.post_file_with(&format!("{path}/documents"), &csrf, &[("kind", "birth_certificate")], ("giay-chung-sinh.pdf", b"MZ\x90\x00\x03\x00")).await;
+        assert_eq!(exe.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(exe.text.contains("href=\"#file\""), "{}", exe.text);
+        assert_eq!(stored(&app).await, (0, 0, 0));
+        let birth = browser.post_file_with(&format!("{path}/documents"), &csrf, &[("kind", "birth_certificate")], ("giấy chứng sinh.pdf", PDF)).await;
+        assert_eq!(birth.status, StatusCode::SEE_OTHER, "{}", birth.text);
+        let page = browser.get(&path).await;
+        assert!(page.text.contains("giấy chứng sinh.pdf") && !page.text.contains("id=\"documents-missing\""), "{}", page.text);
+        let doc = page.text.split(&format!("{path}/documents/")).nth(1).unwrap().split('"').next().unwrap().to_owned();
+        assert_eq!(browser.get(&format!("{path}/documents/{doc}")).await.text.as_bytes(), PDF);
+        // The answers can still change; then it is submitted and they cannot.
+        let edit = browser.get(&format!("{path}/edit")).await;
+        assert!(edit.text.contains("value=\"2026-11-02\""), "{}", edit.text);
+        let changed = browser.post_form(&format!("{path}/edit"), &csrf, &[("event", "birth"), ("event_date", "2026-11-02"), ("children", "2"), ("leave_from", "2026-11-02")]).await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text);
+        assert_eq!(browser.post_form(&format!("{path}/submit"), &csrf, &[]).await.status, StatusCode::SEE_OTHER);
+        let submitted = browser.get(&path).await;
+        assert!(submitted.text.contains("Đã nộp") && !submitted.text.contains(&format!("{path}/edit")), "{}", submitted.text);
+        assert_eq!(browser.get(&format!("{path}/edit")).await.status, StatusCode::CONFLICT);
+
+        // Someone else finds neither the claim nor its paper.
+        let (other, _) = citizen(&app).await;
+        let mut stranger = Browser::new(&app);
+        stranger.log_in(&other.email, &other.password).await;
+        assert_eq!(stranger.get(&format!("{path}/documents/{doc}")).await.status, StatusCode::NOT_FOUND);
+        let csrf = stranger.csrf_token("/account/claims").await;
+        let theirs = stranger.post_file_with(&format!("{path}/documents"), &csrf, &[("kind", "other")], ("a.pdf", PDF)).await;
+        assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+        assert_eq!(stored(&app).await, (1, 1, 1));
     }
 }
