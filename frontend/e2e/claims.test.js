@@ -1,6 +1,7 @@
-// Staff handle a claim in the browser: the demo citizen files a maternity claim through the
-// API, the administrator opens the queue, takes it into review, approves it and marks it paid.
-// The admin pages and the citizen's claim pages are scanned with axe-core.
+// A maternity claim on a phone: the demo citizen starts it from the pages on a 360-px screen,
+// fills in the form, uploads two documents (the birth certificate and a photo) and submits it.
+// The administrator takes it into review, approves it and marks it paid; the citizen sees the
+// decision. Every page on the way is scanned with axe-core, the citizen's in both languages.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CATALOG, launchBrowser, scan, signInAdmin, startPortal } from './harness.js';
@@ -18,29 +19,61 @@ after(async () => {
   await portal?.stop();
 });
 
-async function api(path, { token, key, body } = {}) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (key) headers['idempotency-key'] = key;
-  const response = await fetch(portal.baseURL + path, { method: 'POST', headers, body: JSON.stringify(body ?? null) });
-  assert.ok(response.ok, `${path}: ${response.status} ${await response.clone().text()}`);
-  return response.json();
-}
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+// A 1×1 PNG, as a phone photo would arrive (type read from the bytes, not the name).
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
-test('a maternity claim decided and paid by staff', async () => {
+test('a maternity claim filed on a phone, decided and paid by staff', async () => {
   const t = (key) => CATALOG.vi[key];
-  const { access_token: token } = await api('/api/v1/auth/login', {
-    body: { login: 'an.nguyen@demo.ansinh.vn', password: 'mua-xuan-tren-pho-2026' },
-  });
-  const claim = await api('/api/v1/me/claims', {
-    token, key: 'e2e-claim-1',
-    body: { kind: 'maternity', details: { event: 'birth', event_date: '2026-11-02', children: 1, leave_from: '2026-11-02' } },
-  });
-  await api(`/api/v1/me/claims/${claim.id}/submit`, { token, key: 'e2e-submit-1' });
+  const vi = (key) => CATALOG.vi[key];
+  const found = [];
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
+  phone.setDefaultTimeout(10_000);
+  let claimPath;
+  try {
+    const mine = await phone.newPage();
+    await mine.goto(`${portal.baseURL}/login?lang=vi&next=/account/claims`);
+    await mine.fill('#login', 'an.nguyen@demo.ansinh.vn');
+    await mine.fill('#password', 'mua-xuan-tren-pho-2026');
+    await mine.locator('main button[type=submit]').click();
+    await mine.getByRole('link', { name: vi('claims.list.start') }).click();
+    await scan(mine, 'choose a claim', found);
+    await mine.getByRole('link', { name: vi('claims.kind.maternity') }).click();
+    await mine.getByRole('radio', { name: vi('claims.value.birth'), exact: true }).check();
+    await mine.fill('#event_date', '2026-11-02');
+    await mine.fill('#children', '1');
+    await mine.fill('#leave_from', '2026-11-02');
+    await scan(mine, 'maternity form', found);
+    await mine.getByRole('button', { name: vi('claims.form.save') }).click();
+    await mine.locator('#documents').waitFor();
+    claimPath = new URL(mine.url()).pathname;
+    assert.match(claimPath, /^\/account\/claims\/[0-9a-f-]{36}$/);
+    await mine.locator('#documents-missing').waitFor();
+    await scan(mine, 'claim draft', found);
+
+    // Two documents: the birth certificate, then a photo as another paper.
+    await mine.selectOption('#kind', 'birth_certificate');
+    await mine.setInputFiles('#file', { name: 'giay-chung-sinh.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await mine.getByRole('button', { name: vi('claims.show.upload') }).click();
+    await mine.getByRole('link', { name: 'giay-chung-sinh.pdf' }).waitFor();
+    assert.equal(await mine.locator('#documents-missing').count(), 0);
+    await mine.selectOption('#kind', 'other');
+    await mine.setInputFiles('#file', { name: 'anh-so-khai-sinh.png', mimeType: 'image/png', buffer: PNG });
+    await mine.getByRole('button', { name: vi('claims.show.upload') }).click();
+    await mine.getByRole('link', { name: 'anh-so-khai-sinh.png' }).waitFor();
+    await scan(mine, 'claim with documents', found);
+
+    await mine.getByRole('button', { name: vi('enrol.submit') }).click();
+    await mine.locator('.lead .tag', { hasText: vi('status.submitted') }).waitFor();
+    assert.equal(await mine.locator(`a[href="${claimPath}/edit"]`).count(), 0);
+    await scan(mine, 'claim submitted', found);
+  } finally {
+    await phone.close();
+  }
+  const claim = { id: claimPath.split('/').pop() };
 
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'vi-VN' });
   context.setDefaultTimeout(10_000);
-  const found = [];
   try {
     const page = await context.newPage();
     await signInAdmin(page, portal.baseURL);
@@ -55,13 +88,8 @@ test('a maternity claim decided and paid by staff', async () => {
     await page.getByRole('button', { name: t('enrol.admin.approve') }).click();
     await page.getByRole('button', { name: t('claims.admin.mark_paid') }).waitFor();
     await scan(page, 'claim approved', found);
-    await page.fill('#reference', 'CK-E2E-0001');
-    await page.fill('#paid_on', new Date().toISOString().slice(0, 10));
-    await page.getByRole('button', { name: t('claims.admin.mark_paid') }).click();
-    await page.getByText(t('status.paid')).first().waitFor();
-    await scan(page, 'claim paid', found);
 
-    // The citizen sees the decision and payment on the claim's page, in both languages.
+    // The citizen, on the phone again, sees it approved with the amount.
     const citizen = await browser.newContext({ viewport: { width: 360, height: 740 } });
     try {
       const mine = await citizen.newPage();
@@ -69,8 +97,21 @@ test('a maternity claim decided and paid by staff', async () => {
       await mine.fill('#login', 'an.nguyen@demo.ansinh.vn');
       await mine.fill('#password', 'mua-xuan-tren-pho-2026');
       await mine.locator('main button[type=submit]').click();
+      await mine.locator('.lead .tag', { hasText: t('status.approved') }).waitFor();
+      await mine.getByText('5.060.000 ₫', { exact: true }).waitFor();
+      await scan(mine, 'citizen claim approved (vi)', found);
+
+      // Paid: the citizen sees the payment's reference, in both languages.
+      await page.fill('#reference', 'CK-E2E-0001');
+      await page.fill('#paid_on', new Date().toISOString().slice(0, 10));
+      await page.getByRole('button', { name: t('claims.admin.mark_paid') }).click();
+      await page.getByText(t('status.paid')).first().waitFor();
+      await scan(page, 'claim paid', found);
+      await mine.reload();
       await mine.getByText('CK-E2E-0001').waitFor();
-      await scan(mine, 'citizen claim (vi)', found);
+      await mine.goto(`${portal.baseURL}/account/claims/${claim.id}?lang=en`);
+      await mine.locator('.lead .tag', { hasText: CATALOG.en['status.paid'] }).waitFor();
+      await scan(mine, 'citizen claim paid (en)', found);
       await mine.goto(`${portal.baseURL}/account/claims?lang=en`);
       await mine.getByRole('heading', { level: 1, name: CATALOG.en['claims.list.title'] }).waitFor();
       await scan(mine, 'citizen claims (en)', found);
