@@ -13,6 +13,7 @@ mod bad_input;
 mod book;
 mod calculators;
 mod claim_documents;
+mod claim_kinds;
 mod claims;
 mod email;
 mod enrolment;
