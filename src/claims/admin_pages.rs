@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 use askama::Template;
 use serde::Deserialize;
 
+use super::fields::{self, Answer, AnswerValue};
 use super::flow::{self, Claim, ClaimRow, REASON_CODES, StaffAction, Status};
 use crate::accounts::model::{PersonalId, Role};
 use crate::accounts::pages::FormErrors;
@@ -22,7 +23,10 @@ use crate::web::extract::PageForm;
 use crate::web::pages::{PageContext, ok, render};
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(queue).service(review).service(act);
+    cfg.service(queue)
+        .service(review)
+        .service(act)
+        .service(document);
 }
 
 fn reviewer(me: &StaffSession) -> Result<Role, AppError> {
@@ -57,7 +61,7 @@ struct ReviewPage {
     claim: Claim,
     claimant: String,
     personal_id: String,
-    details: String,
+    answers: Vec<Answer>,
     can_decide: bool,
     reason_codes: &'static [&'static str],
     errors: FormErrors,
@@ -91,10 +95,7 @@ async fn review_page(
         .db
         .read(move |conn| flow::for_staff(conn, &id))
         .await?;
-    let details = serde_json::to_value(&claim.form)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v["details"]).ok())
-        .unwrap_or_default();
+    let answers = fields::answers(&claim.form);
     render(
         status,
         &ReviewPage {
@@ -105,7 +106,7 @@ async fn review_page(
                 .as_deref()
                 .map(PersonalId::masked)
                 .unwrap_or_default(),
-            details,
+            answers,
             claim,
             can_decide,
             reason_codes: &REASON_CODES,
@@ -216,6 +217,35 @@ async fn act(
         Err(other) => return Err(other),
     };
     review_page(&state, ctx, &me, id, status, errors).await
+}
+
+/// A document of a claim, for staff; each read is audited (staff reads of a citizen's papers).
+#[get("/admin/claims/{id}/documents/{document_id}")]
+async fn document(
+    req: HttpRequest,
+    state: Data<AppState>,
+    me: StaffSession,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    reviewer(&me)?;
+    let (id, document_id) = path.into_inner();
+    let actor = Actor::staff(&req, &me);
+    let now = state.clock.now();
+    let document = state
+        .db
+        .write(move |conn| {
+            let document = super::documents::find(conn, &id, &document_id)?;
+            let event = actor.event(
+                "claim.document.read",
+                format!("claim:{id}"),
+                serde_json::json!({ "document": document.id }),
+            );
+            audit::record(conn, now.and_utc(), &event)?;
+            Ok(document)
+        })
+        .await?;
+    let bytes = crate::documents::read(&state, &document).await?;
+    Ok(crate::documents::response(&document, bytes))
 }
 
 impl ClaimRow {

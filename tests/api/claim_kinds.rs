@@ -2,7 +2,9 @@
 //! review, approved and paid by staff, with the citizen emailed over SMTP at each step.
 
 use ansinh::accounts::model::Role;
+use ansinh::db::schema::audit_events;
 use awc::http::StatusCode;
+use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::claims::complete;
@@ -24,7 +26,12 @@ fn kinds() -> [Value; 6] {
 async fn act(browser: &mut Browser<'_>, path: &str, fields: &[(&str, &str)]) {
     let csrf = browser.csrf_token(path).await;
     let reply = browser.post_form(path, &csrf, fields).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{fields:?}: {}", reply.text);
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "{fields:?}: {}",
+        reply.text
+    );
 }
 
 on_both_backends! {
@@ -48,6 +55,14 @@ on_both_backends! {
             app.mail.wait_for(&citizen.email, "Đã nhận hồ sơ hưởng chế độ").await;
 
             let path = format!("/admin/claims/{id}");
+            // Staff see the papers beside the claim; each read is in the audit log.
+            let page = approver.get(&path).await;
+            let doc = submitted.body["documents"][0]["id"].as_str().unwrap();
+            let link = format!("{path}/documents/{doc}");
+            assert!(page.text.contains(&link), "{}", page.text);
+            assert_eq!(approver.get(&link).await.text.as_bytes(), crate::claims::PDF);
+            let reads = app.query(|conn| audit_events::table.filter(audit_events::action.eq("claim.document.read")).count().get_result::<i64>(conn)).await;
+            assert_eq!(reads, i64::try_from(n).unwrap() + 1);
             act(&mut approver, &path, &[("action", "review")]).await;
             app.mail.wait_for(&citizen.email, "đang được xem xét").await;
             act(&mut approver, &path, &[("action", "approve"), ("amount", "1500000")]).await;
