@@ -96,6 +96,23 @@ impl FormErrors {
         &self.0
     }
 
+    /// Messages that name their field ("Number of children: enter this."), for a summary of
+    /// several alike messages; `label` gives a field's name in the page's language.
+    pub fn labelled(self, label: impl Fn(&str) -> Option<String>) -> Self {
+        Self(
+            self.0
+                .into_iter()
+                .map(|(field, message)| match label(&field) {
+                    Some(name) => {
+                        let text = format!("{name}: {message}");
+                        (field, text)
+                    }
+                    None => (field, message),
+                })
+                .collect(),
+        )
+    }
+
     /// The message for `field`, if it has one.
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0

@@ -202,7 +202,8 @@ fn refused(
     action: String,
     form_key: String,
 ) -> Result<HttpResponse, AppError> {
-    let errors = FormErrors::from_error(fields::on_page(error), &ctx)?;
+    let errors = FormErrors::from_error(fields::on_page(error), &ctx)?
+        .labelled(|field| label_of(&ctx, field));
     render(
         StatusCode::UNPROCESSABLE_ENTITY,
         &FormPage {
@@ -215,6 +216,24 @@ fn refused(
             form_key,
         },
     )
+}
+
+/// The name of a field of the claim pages, as the page shows it.
+fn label_of(ctx: &PageContext, field: &str) -> Option<String> {
+    let key = match field {
+        "file" => "claims.show.file".to_owned(),
+        "kind" => "claims.show.document_kind".to_owned(),
+        _ => match field.strip_prefix("documents.") {
+            Some(kind) => DocumentKind::parse(kind)?.key(),
+            None => {
+                let known = KINDS
+                    .iter()
+                    .any(|k| fields::of(*k).iter().any(|f| f.name == field));
+                known.then(|| format!("claims.field.{field}"))?
+            }
+        },
+    };
+    Some(ctx.t(&key).to_owned())
 }
 
 #[get("/account/claims/{id}/edit")]
@@ -378,7 +397,7 @@ async fn after<T>(
                 AppError::PayloadTooLarge => AppError::invalid("file", FieldCode::FileTooLarge),
                 other => other,
             };
-            let errors = FormErrors::from_error(error, &ctx)?;
+            let errors = FormErrors::from_error(error, &ctx)?.labelled(|f| label_of(&ctx, f));
             claim_page(
                 state,
                 ctx,
