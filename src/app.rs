@@ -40,6 +40,8 @@ pub struct AppState {
     pub card_checks: crate::health_card::recorder::CheckRecorder,
     /// Where uploaded documents' bytes are kept.
     pub storage: Arc<dyn crate::documents::storage::Storage>,
+    /// Seals and opens encrypted fields (payout account numbers).
+    pub keyring: crate::sealed::Keyring,
 }
 
 impl AppState {
@@ -83,6 +85,7 @@ impl Application {
             storage: Arc::new(crate::documents::storage::LocalDir::new(
                 settings.upload_dir.clone(),
             )),
+            keyring: settings.keyring()?,
             db: db.clone(),
             clock: clock.clone(),
             settings,
@@ -234,6 +237,7 @@ fn build_app(
         .configure(crate::enrolment::page_routes)
         .configure(crate::claims::page_routes)
         .configure(crate::retirement::page_routes)
+        .configure(crate::payout::page_routes)
         .default_service(actix_web::web::route().to(web::errors::no_route))
         .wrap(from_fn(web::rate_limit::limit_account_endpoints))
         .wrap(from_fn(web::csrf::ensure_cookie))

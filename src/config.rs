@@ -1,6 +1,6 @@
 //! Settings, read once from environment variables at start. Every default runs the portal on
 //! the embedded SQLite database with no other service; production sets `DATABASE_URL`,
-//! `SMTP_URL`, `PUBLIC_URL` and `SECRET_KEY`. The README lists every variable.
+//! `SMTP_URL`, `PUBLIC_URL`, `SECRET_KEY` and `FIELD_KEY`. The README lists every variable.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,6 +20,11 @@ pub struct Settings {
     pub workers: usize,
     /// Key for CSRF tokens and other HMACs; at least 32 characters.
     pub secret_key: String,
+    /// Field-encryption key (bank account numbers at rest, SECURITY.md DP-01): 32 random bytes
+    /// in base64. It seals new values; see [`crate::sealed`].
+    pub field_key: String,
+    /// Earlier field-encryption keys, kept while `ansinh keys reseal` moves rows off them.
+    pub field_old_keys: Vec<String>,
     /// `smtp://host:port`, `smtps://user:pass@host` …; unset = write `.eml` files to `mail_dir`.
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -105,6 +110,8 @@ impl Settings {
             public_url: "http://127.0.0.1:8080".into(),
             workers: 0,
             secret_key: String::new(),
+            field_key: String::new(),
+            field_old_keys: Vec::new(),
             smtp_url: None,
             mail_from: "An Sinh <no-reply@ansinh.local>".into(),
             mail_dir: PathBuf::from("data/mail"),
@@ -121,8 +128,9 @@ impl Settings {
         }
     }
 
-    /// Reads the environment over the embedded default. `SECRET_KEY` may be left unset only on
-    /// the embedded default, where a random key is generated once and kept in `data/secret.key`.
+    /// Reads the environment over the embedded default. `SECRET_KEY` and `FIELD_KEY` may be left
+    /// unset only on the embedded default, where random keys are generated once and kept in
+    /// `data/secret.key` and `data/field.key`.
     pub fn from_env() -> anyhow::Result<Self> {
         let mut s = Self::embedded_default();
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
@@ -195,11 +203,30 @@ impl Settings {
         }
         s.secret_key = match var("SECRET_KEY") {
             Some(key) => key,
-            None if s.database_url == DEFAULT_DATABASE_URL => embedded_secret_key()?,
+            None if s.database_url == DEFAULT_DATABASE_URL => {
+                embedded_key("secret.key", crate::secrets::random_token)?
+            }
             None => {
                 bail!("SECRET_KEY is required when DATABASE_URL is set (at least 32 characters)")
             }
         };
+        s.field_key = match var("FIELD_KEY") {
+            Some(key) => key,
+            None if s.database_url == DEFAULT_DATABASE_URL => {
+                embedded_key("field.key", crate::sealed::new_key)?
+            }
+            None => bail!(
+                "FIELD_KEY is required when DATABASE_URL is set (32 random bytes in base64: `ansinh keys new`)"
+            ),
+        };
+        if let Some(v) = var("FIELD_OLD_KEYS") {
+            s.field_old_keys = v
+                .split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
         s.check()?;
         Ok(s)
     }
@@ -209,10 +236,29 @@ impl Settings {
         if self.secret_key.chars().count() < 32 {
             bail!("SECRET_KEY must be at least 32 characters");
         }
+        self.keyring()?;
         if !(self.is_sqlite() || self.is_postgres()) {
             bail!("DATABASE_URL must start with sqlite:// or postgres://");
         }
         Ok(())
+    }
+
+    /// The field-encryption keys; refuses a missing, malformed or weak key (naming which, never
+    /// showing it).
+    pub fn keyring(&self) -> anyhow::Result<crate::sealed::Keyring> {
+        if self.field_key.trim().is_empty() {
+            bail!("FIELD_KEY is required (32 random bytes in base64: `ansinh keys new`)");
+        }
+        crate::sealed::Keyring::new(&self.field_key, &self.field_old_keys).map_err(
+            |(which, error)| {
+                let variable = if which.starts_with("old") {
+                    "FIELD_OLD_KEYS"
+                } else {
+                    "FIELD_KEY"
+                };
+                anyhow::anyhow!("{variable}: {which} {error}")
+            },
+        )
     }
 
     pub fn is_sqlite(&self) -> bool {
@@ -233,20 +279,21 @@ fn parse_bool(name: &str, value: &str) -> anyhow::Result<bool> {
     }
 }
 
-/// The embedded default keeps its generated key next to its database, readable by the owner only.
-fn embedded_secret_key() -> anyhow::Result<String> {
-    let path = PathBuf::from("data/secret.key");
+/// The embedded default keeps its generated keys next to its database (`data/<name>`, made by
+/// `generate` on first start), readable by the owner only.
+fn embedded_key(name: &str, generate: fn() -> String) -> anyhow::Result<String> {
+    let path = PathBuf::from("data").join(name);
     if let Ok(key) = std::fs::read_to_string(&path) {
         return Ok(key.trim().to_owned());
     }
     std::fs::create_dir_all("data").context("creating data/")?;
-    let key = crate::secrets::random_token();
-    std::fs::write(&path, &key).context("writing data/secret.key")?;
+    let key = generate();
+    std::fs::write(&path, &key).with_context(|| format!("writing data/{name}"))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-            .context("restricting data/secret.key")?;
+            .with_context(|| format!("restricting data/{name}"))?;
     }
     Ok(key)
 }

@@ -81,6 +81,12 @@ pub enum FieldCode {
     TooManyFiles,
     /// A document the claim needs has not been uploaded.
     DocumentMissing,
+    /// Not a bank on the list (by its NAPAS BIN).
+    UnknownBank,
+    /// A bank account number is 6 to 19 digits.
+    AccountNumberFormat,
+    /// Benefits are paid only into an account in the citizen's own name.
+    HolderNameMismatch,
 }
 
 impl FieldCode {
@@ -129,6 +135,9 @@ impl FieldCode {
             Self::QuotaExceeded => "quota_exceeded",
             Self::TooManyFiles => "too_many_files",
             Self::DocumentMissing => "document_missing",
+            Self::UnknownBank => "unknown_bank",
+            Self::AccountNumberFormat => "account_number_format",
+            Self::HolderNameMismatch => "holder_name_mismatch",
         }
     }
 }
@@ -175,6 +184,10 @@ pub enum AppError {
     EmailNotVerified,
     #[error("second factor required")]
     MfaRequired,
+    /// A sensitive change (the payout bank account) needs the password, and the TOTP code when
+    /// enabled, given again with it; they were missing or wrong (SECURITY.md SES-05).
+    #[error("re-authentication required")]
+    ReauthRequired,
     #[error("forbidden")]
     Forbidden,
     #[error("cross-site request rejected")]
@@ -225,6 +238,7 @@ impl AppError {
             Self::InvalidCredentials => "invalid_credentials",
             Self::EmailNotVerified => "email_not_verified",
             Self::MfaRequired => "mfa_required",
+            Self::ReauthRequired => "reauth_required",
             Self::Forbidden => "forbidden",
             Self::CsrfRejected => "csrf_rejected",
             Self::NotFound => "not_found",
@@ -339,9 +353,11 @@ impl ResponseError for AppError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::EmailNotVerified | Self::MfaRequired | Self::Forbidden | Self::CsrfRejected => {
-                StatusCode::FORBIDDEN
-            }
+            Self::EmailNotVerified
+            | Self::MfaRequired
+            | Self::ReauthRequired
+            | Self::Forbidden
+            | Self::CsrfRejected => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -16,10 +16,13 @@
 //! - [`email`] — transactional outbox, the delivery worker, SMTP and file transports, message texts.
 //! - [`clock`] — the injectable clock every time-based rule reads.
 //! - [`secrets`] — random tokens and their hashes.
+//! - [`sealed`] — field encryption at rest (XChaCha20-Poly1305, key ids, rotation) and blind
+//!   indexes.
 //! - [`ops`] — `/healthz`, `/readyz`, `/metrics`.
 //! - [`policy`] — dated policy parameters: [`policy::PolicyAt`] gives the figures in force on a date;
 //!   administrators add new dated rows at `/admin/policy`.
-//! - [`audit`] — the append-only, hash-chained log of staff actions (`ansinh audit verify`).
+//! - [`audit`] — the append-only, hash-chained log of staff actions and citizens' security
+//!   changes (`ansinh audit verify`).
 //! - [`telemetry`], [`openapi`].
 //!
 //! **Features** (vertical modules: `mod.rs` routes, `model.rs` parsed types, `rules.rs` pure rules,
@@ -42,6 +45,8 @@
 //!   and the one-off payment for missing years, from the citizen's own book.
 //! - [`claims`] — benefit claims: typed forms, draft → submitted → decided → paid with a
 //!   timeline and messages; working-day deadlines and the pure rules of the six claim types.
+//! - [`payout`] — the citizen's payout bank account: in their own name, sealed at rest,
+//!   changed only with the password again, each change emailed and audited.
 //! - [`api_clients`] — third-party applications and their OAuth2 client-credentials tokens.
 //! - [`demo`] — demo data for the embedded default (clearly marked as demo).
 //!
@@ -57,6 +62,7 @@ pub mod error;
 pub mod openapi;
 pub mod ops;
 pub mod policy;
+pub mod sealed;
 pub mod secrets;
 pub mod telemetry;
 pub mod web;
@@ -71,5 +77,6 @@ pub mod enrolment;
 pub mod health_card;
 pub mod home;
 pub mod insurance_book;
+pub mod payout;
 pub mod retirement;
 pub mod staff;

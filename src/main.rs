@@ -71,6 +71,20 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Field-encryption keys (`FIELD_KEY`, `FIELD_OLD_KEYS`).
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Print a new random key for `FIELD_KEY` (32 bytes, base64).
+    New,
+    /// Seal again, under the current `FIELD_KEY`, every value sealed under a key in
+    /// `FIELD_OLD_KEYS`; afterwards the old keys can be removed.
+    Reseal,
 }
 
 #[derive(Subcommand)]
@@ -87,10 +101,34 @@ async fn main() -> anyhow::Result<()> {
         print!("{}", ansinh::openapi::document_json());
         return Ok(());
     }
+    if let Command::Keys {
+        command: KeysCommand::New,
+    } = command
+    {
+        println!("{}", ansinh::sealed::new_key());
+        return Ok(());
+    }
     let mut settings = Settings::from_env()?;
     ansinh::telemetry::init(settings.log_json);
     match command {
-        Command::Openapi => Ok(()),
+        Command::Openapi
+        | Command::Keys {
+            command: KeysCommand::New,
+        } => Ok(()),
+        Command::Keys {
+            command: KeysCommand::Reseal,
+        } => {
+            let keys = settings.keyring()?;
+            let url = settings.database_url.clone();
+            let current = keys.current_id().to_owned();
+            let moved = tokio::task::spawn_blocking(move || {
+                let db = ansinh::db::Db::connect(&url, 1)?;
+                ansinh::payout::reseal_all(&db, &keys)
+            })
+            .await??;
+            println!("resealed {moved} payout account number(s) under key {current}");
+            Ok(())
+        }
         Command::Serve => serve(settings).await,
         Command::CreateClient {
             name,

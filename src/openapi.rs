@@ -28,6 +28,7 @@ use utoipa_actix_web::AppExt;
         (name = "enrolments", description = "Registering for voluntary social insurance and household health insurance, and payments collected for them"),
         (name = "claims", description = "The citizen's benefit claims: sickness, maternity, unemployment, lump sum, funeral, HI reimbursement"),
         (name = "retirement", description = "The citizen's retirement planner: retirement date, pension estimate, gaps and what-ifs"),
+        (name = "payout account", description = "The bank account the citizen's benefits are paid into: in their own name, changed only with the password again"),
     ),
 )]
 pub struct ApiDoc;
@@ -72,6 +73,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::enrolment::api_routes(cfg);
     crate::claims::api_routes(cfg);
     crate::retirement::api_routes(cfg);
+    crate::payout::api_routes(cfg);
 }
 
 /// The OpenAPI document, built from the routes without starting a server.

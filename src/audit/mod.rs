@@ -1,5 +1,6 @@
-//! The audit log of staff actions (SECURITY.md LOG-01, LOG-03): who did what to which object,
-//! when and from where. It is append-only (triggers refuse UPDATE and DELETE) and
+//! The audit log of staff actions and of citizens' security-relevant changes, such as their
+//! payout bank account (SECURITY.md LOG-01, LOG-03): who did what to which object, when and
+//! from where. It is append-only (triggers refuse UPDATE and DELETE) and
 //! hash-chained: each row stores the previous row's hash and SHA-256 over its own content, so
 //! changing or removing a row breaks the chain at that row, which [`verify`] reports.
 //!
@@ -22,10 +23,10 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// concurrent appends cannot both read the same last hash ("ansinh" + 1 in ASCII).
 const APPEND_LOCK: i64 = 0x616e_7369_6e68_0001;
 
-/// One staff action as its caller describes it.
+/// One action as its caller describes it.
 #[derive(Debug)]
 pub struct Event<'a> {
-    /// The account id of the staff member (or `cli` for the command line).
+    /// The account id of the staff member or citizen (or `cli` for the command line).
     pub actor_id: &'a str,
     pub actor_role: &'a str,
     /// What was done, dotted: `policy_parameter.add`, `api_client.revoke`.
@@ -37,8 +38,8 @@ pub struct Event<'a> {
     pub client_ip: Option<&'a str>,
 }
 
-/// Who acts, owned so it can move into a `Db::write` closure: a signed-in staff member and the
-/// address the request came from.
+/// Who acts, owned so it can move into a `Db::write` closure: a signed-in staff member or
+/// citizen and the address the request came from.
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub id: String,
@@ -55,6 +56,21 @@ impl Actor {
         Self {
             id: me.0.account.id.clone(),
             role: me.0.account.role.clone().unwrap_or_default(),
+            client_ip: Some(
+                crate::web::client::client_ip(req, state.settings.trust_forwarded_for).to_string(),
+            ),
+        }
+    }
+
+    /// A citizen changing their own account (web session or API token); the role is `citizen`.
+    pub fn citizen(
+        req: &actix_web::HttpRequest,
+        account: &crate::accounts::store::Account,
+    ) -> Self {
+        let state = crate::app::AppState::of(req);
+        Self {
+            id: account.id.clone(),
+            role: "citizen".into(),
             client_ip: Some(
                 crate::web::client::client_ip(req, state.settings.trust_forwarded_for).to_string(),
             ),

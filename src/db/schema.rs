@@ -389,6 +389,18 @@ diesel::table! {
 diesel::joinable!(web_sessions -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
+diesel::table! {
+    payout_accounts (account_id) {
+        account_id -> Text,
+        bank_bin -> Text,
+        account_number_sealed -> Text,
+        account_number_index -> Text,
+        holder_name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contribution_months -> people (person_id));
 diesel::joinable!(contribution_months -> employers (employer_id));
 diesel::joinable!(employment_periods -> people (person_id));
@@ -403,6 +415,7 @@ diesel::joinable!(claim_events -> claims (claim_id));
 diesel::joinable!(claim_messages -> claims (claim_id));
 diesel::joinable!(claim_documents -> claims (claim_id));
 diesel::joinable!(claim_documents -> documents (document_id));
+diesel::joinable!(payout_accounts -> accounts (account_id));
 diesel::joinable!(enrolment_members -> enrolments (enrolment_id));
 diesel::joinable!(enrolment_instalments -> enrolments (enrolment_id));
 
@@ -436,6 +449,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     claim_messages,
     claim_documents,
     public_holidays,
+    payout_accounts,
 );
 
 diesel::table! {

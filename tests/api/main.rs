@@ -20,6 +20,7 @@ mod enrolment;
 mod openapi;
 mod operations;
 mod pages;
+mod payout;
 mod policy_admin;
 mod retirement;
 mod schema;

@@ -81,6 +81,9 @@ impl Database {
     }
 }
 
+/// The field-encryption key of test apps: base64 of the 32 bytes `test-field-key-not-secret-012345`.
+pub const TEST_FIELD_KEY: &str = "dGVzdC1maWVsZC1rZXktbm90LXNlY3JldC0wMTIzNDU=";
+
 pub fn test_settings(database_url: String, smtp_port: u16) -> Settings {
     let mut settings = Settings::embedded_default();
     settings.database_url = database_url;
@@ -88,6 +91,7 @@ pub fn test_settings(database_url: String, smtp_port: u16) -> Settings {
     settings.bind = "127.0.0.1:0".into();
     settings.workers = 1;
     settings.secret_key = "test-secret-key-that-is-long-enough-0123456789".into();
+    settings.field_key = TEST_FIELD_KEY.into();
     settings.smtp_url = Some(format!("smtp://127.0.0.1:{smtp_port}"));
     settings.outbox_poll = Duration::from_millis(50);
     settings.seed_demo = false;
