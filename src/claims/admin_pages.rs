@@ -18,6 +18,7 @@ use crate::accounts::session::StaffSession;
 use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::error::{AppError, FieldCode};
+use crate::payout::store::MaskedPayoutAccount;
 use crate::web::errors::see_other;
 use crate::web::extract::PageForm;
 use crate::web::pages::{PageContext, ok, render};
@@ -62,6 +63,7 @@ struct ReviewPage {
     claimant: String,
     personal_id: String,
     answers: Vec<Answer>,
+    payout: Option<MaskedPayoutAccount>,
     can_decide: bool,
     reason_codes: &'static [&'static str],
     errors: FormErrors,
@@ -96,6 +98,7 @@ async fn review_page(
         .read(move |conn| flow::for_staff(conn, &id))
         .await?;
     let answers = fields::answers(&claim.form);
+    let payout = crate::payout::mine(state, &account).await?;
     render(
         status,
         &ReviewPage {
@@ -107,6 +110,7 @@ async fn review_page(
                 .map(PersonalId::masked)
                 .unwrap_or_default(),
             answers,
+            payout,
             claim,
             can_decide,
             reason_codes: &REASON_CODES,

@@ -21,6 +21,7 @@ use crate::accounts::session::CitizenSession;
 use crate::accounts::store::Account;
 use crate::app::AppState;
 use crate::error::{AppError, FieldCode};
+use crate::payout::store::MaskedPayoutAccount;
 use crate::secrets::random_token;
 use crate::web::errors::see_other;
 use crate::web::extract::{PageForm, PageUpload};
@@ -312,6 +313,8 @@ struct ClaimPage {
     /// The papers this kind of claim takes, for the upload form.
     kinds: Vec<DocumentKind>,
     errors: FormErrors,
+    /// Where the money goes: the citizen's bank account, or (without one) the office.
+    payout: Option<MaskedPayoutAccount>,
 }
 
 impl ClaimPage {
@@ -345,6 +348,7 @@ async fn claim_page(
     status: StatusCode,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
+    let payout = crate::payout::mine(state, &account).await?;
     let claim = state
         .db
         .read(move |conn| flow::view(conn, &account, &id))
@@ -359,6 +363,7 @@ async fn claim_page(
             answers,
             kinds,
             errors,
+            payout,
         },
     )
 }

@@ -201,7 +201,7 @@ on_both_backends! {
 
     async fn a_claim_started_on_the_pages_with_its_papers(backend) {
         let app = TestApp::spawn(backend).await;
-        let (me, _) = citizen(&app).await;
+        let (me, token) = citizen(&app).await;
         let mut browser = Browser::new(&app);
         browser.log_in(&me.email, &me.password).await;
         let choose = browser.get("/account/claims/new").await;
@@ -243,6 +243,13 @@ on_both_backends! {
         let page = browser.get(&path).await;
         assert!(page.text.contains("giấy chứng sinh.pdf") && !page.text.contains("id=\"documents-missing\""), "{}", page.text);
         let doc = page.text.split(&format!("{path}/documents/")).nth(1).unwrap().split('"').next().unwrap().to_owned();
+        // Without a bank account the page says the money is collected at the office; with one
+        // it names the bank and only the last digits.
+        assert!(page.text.contains("chưa khai báo tài khoản ngân hàng") && page.text.contains("href=\"/account/bank-account\""), "{}", page.text);
+        let account = json!({ "bank": "970436", "account_number": "0071000123456", "holder_name": me.full_name, "password": me.password });
+        assert_eq!(app.put_json_auth("/api/v1/me/bank-account", &token, &account).await.status, StatusCode::OK);
+        let page = browser.get(&path).await;
+        assert!(page.text.contains("Vietcombank •••• 3456") && !page.text.contains("0071000123456"), "{}", page.text);
         assert_eq!(browser.get(&format!("{path}/documents/{doc}")).await.text.as_bytes(), PDF);
         // The answers can still change; then it is submitted and they cannot.
         let edit = browser.get(&format!("{path}/edit")).await;
