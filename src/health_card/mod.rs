@@ -5,7 +5,7 @@ pub mod api;
 pub mod pages;
 pub mod recorder;
 pub mod signing;
-mod store;
+pub mod store;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
