@@ -465,9 +465,7 @@ pub fn voluntary_maternity_allowance(
 }
 
 /// Who files a maternity claim, which sets the time limit for the decision.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = ClaimMaternityRoute)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MaternityRoute {
     /// Compulsory SI, employed in the month of the event: the employer files (7 WD).
     Employer,
