@@ -24,8 +24,7 @@ use super::rules::{
 use crate::accounts::store::Account;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::health_card::same_name;
-use crate::health_card::store::{Card, card_valid_on, latest_card};
+use crate::health_card::{Card, card_valid_on, latest_card, same_name};
 use crate::insurance_book::Book;
 use crate::insurance_book::model::Month;
 use crate::insurance_book::rules::{BookMonth, Funds, paid_months};
