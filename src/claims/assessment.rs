@@ -145,24 +145,23 @@ pub fn assess(
     form: &ClaimForm,
     as_of: NaiveDate,
 ) -> Result<Option<Assessment>, AppError> {
-    let policy = Policy::load(conn)?;
-    if let ClaimForm::Funeral(funeral) = form {
-        return assess_funeral(conn, funeral, &policy, as_of).map(Some);
-    }
-    let Some(personal_id) = account.personal_id.as_deref() else {
-        return Ok(None);
+    let book = match (form, account.personal_id.as_deref()) {
+        // A funeral reads the deceased's book, not the claimant's.
+        (ClaimForm::Funeral(_), _) => None,
+        (_, Some(personal_id)) => book_of(conn, personal_id)?,
+        (_, None) => return Ok(None),
     };
-    let book = book_of(conn, personal_id)?;
     let months: &[BookMonth] = book.as_ref().map_or(&[], |b| &b.months);
+    let policy = Policy::load(conn)?;
     match form {
         ClaimForm::Sickness(f) => assess_sickness(conn, months, f, as_of).map(Some),
         ClaimForm::Maternity(f) => Ok(Some(assess_maternity(months, f, &policy, as_of))),
         ClaimForm::Unemployment(f) => assess_unemployment(conn, months, f, &policy, as_of),
         ClaimForm::LumpSum(f) => assess_lump_sum(conn, book.as_ref(), f, &policy, as_of).map(Some),
+        ClaimForm::Funeral(f) => assess_funeral(conn, f, &policy, as_of).map(Some),
         ClaimForm::HiReimbursement(f) => {
             assess_hi(conn, book.as_ref(), f, &policy, as_of).map(Some)
         }
-        ClaimForm::Funeral(_) => Ok(None),
     }
 }
 
