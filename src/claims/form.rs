@@ -162,7 +162,8 @@ pub struct HiReimbursementForm {
     /// What the citizen paid, VND (from the receipts).
     #[schema(minimum = 1, example = 2_400_000)]
     pub amount_paid: i64,
-    pub reason: ReimbursementReason,
+    /// Why the citizen paid the facility directly.
+    pub case: ReimbursementReason,
     /// With `non_contracted_facility`: the facility's level (the cap depends on it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -177,7 +178,7 @@ impl HiReimbursementForm {
     /// The case as the reimbursement rule sees it; `None` while a non-contracted facility's
     /// level or care is missing.
     pub fn case(&self) -> Option<ReimbursementCase> {
-        match self.reason {
+        match self.case {
             ReimbursementReason::NonContractedFacility => Some(ReimbursementCase::NonContracted {
                 level: self.facility_level?,
                 care: self.care?,
@@ -255,7 +256,7 @@ impl ClaimForm {
                 if f.amount_paid <= 0 {
                     push("amount_paid", FieldCode::NotPositive);
                 }
-                if f.reason == ReimbursementReason::NonContractedFacility {
+                if f.case == ReimbursementReason::NonContractedFacility {
                     if f.facility_level.is_none() {
                         push("facility_level", FieldCode::Required);
                     }

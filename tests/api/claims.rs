@@ -177,7 +177,7 @@ on_both_backends! {
         for (key, body) in [
             ("k-5", json!({ "kind": "unemployment", "details": { "termination_date": "2026-10-31", "last_employer": "TA1234A" } })),
             ("k-6", json!({ "kind": "funeral", "details": { "deceased_personal_id": "001060000123", "deceased_name": "Nguyễn Văn Ba", "date_of_death": "2026-11-01", "relationship": "con" } })),
-            ("k-7", json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000, "reason": "non_contracted_facility", "facility_level": "provincial", "care": "inpatient" } })),
+            ("k-7", json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000, "case": "non_contracted_facility", "facility_level": "provincial", "care": "inpatient" } })),
             ("k-8", json!({ "kind": "sickness", "details": { "reason": "own_illness", "first_day": "2026-11-02", "last_day": "2026-11-06" } })),
         ] {
             let reply = start(&app, &token, key, &body).await;
@@ -397,7 +397,7 @@ on_both_backends! {
         let app = TestApp::spawn_at(backend, sunday_15_november()).await;
         let token = insured(&app, "patient", span("2026-01", "2026-10", Some("TH0001A"), 8_000_000)).await;
         plant_card(&app, "patient", 4).await;
-        let claim = |level: &str, care: &str| json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000, "reason": "non_contracted_facility", "facility_level": level, "care": care } });
+        let claim = |level: &str, care: &str| json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000, "case": "non_contracted_facility", "facility_level": level, "care": care } });
         // Level 4: 80% of 2,400,000 = 1,920,000, under the provincial inpatient cap (2,530,000).
         let draft = start_claim(&app, &token, &claim("provincial", "inpatient")).await;
         let assessment = &draft.body["assessment"];
@@ -409,9 +409,9 @@ on_both_backends! {
         assert_eq!(draft.body["assessment"]["estimate"]["amount"], 379_500, "{}", draft.text);
         assert_eq!(line(&draft.body["assessment"]["estimate"]["explanation"], "claims.hi_reimbursement.line.cap"), ("15% × 2,530,000", 379_500));
         // An emergency has no cap; a non-contracted facility must say its level and the care.
-        let emergency = json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 10_000_000, "reason": "emergency" } });
+        let emergency = json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 10_000_000, "case": "emergency" } });
         assert_eq!(start_claim(&app, &token, &emergency).await.body["assessment"]["estimate"]["amount"], 8_000_000);
-        let vague = json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 1, "reason": "non_contracted_facility" } });
+        let vague = json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 1, "case": "non_contracted_facility" } });
         assert_eq!(start_claim(&app, &token, &vague).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["details.facility_level", "details.care"]);
     }
 
