@@ -120,6 +120,20 @@ const HI_REIMBURSEMENT: &[Field] = &[
     required("treatment_from", Date),
     required("treatment_to", Date),
     required("amount_paid", Number),
+    required(
+        "case",
+        Choice(&[
+            "non_contracted_facility",
+            "emergency",
+            "card_issued_late",
+            "incomplete_procedures",
+        ]),
+    ),
+    optional(
+        "facility_level",
+        Choice(&["district", "provincial", "central"]),
+    ),
+    optional("care", Choice(&["outpatient", "inpatient"])),
 ];
 
 /// The inputs of each kind's form, in the order the page shows them.
@@ -292,6 +306,7 @@ mod tests {
                 ("treatment_from", "2026-10-01"),
                 ("treatment_to", "2026-10-03"),
                 ("amount_paid", "2.400.000"),
+                ("case", "emergency"),
                 ("csrf_token", "ignored"),
             ]),
         )

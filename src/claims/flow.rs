@@ -7,19 +7,17 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::assessment::{self, Assessment};
 use super::calendar::holidays_between;
 use super::documents::{self, ClaimDocument, DocumentKind};
-use super::form::{ClaimForm, MaternityEvent};
-use super::rules::{self, Amount, DeadlineKind, Eligibility};
+use super::form::ClaimForm;
+use super::rules::{self, DeadlineKind};
 use crate::accounts::store::Account;
 use crate::clock::Timestamp;
 use crate::db::DbConn;
 use crate::db::schema::{claim_events, claim_messages, claims};
 use crate::email;
 use crate::error::{AppError, FieldCode};
-use crate::insurance_book::model::Month;
-use crate::insurance_book::store::{months_of, person_by_personal_id};
-use crate::policy::Policy;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -129,7 +127,8 @@ pub struct Claim {
     #[schema(nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
-    /// What the person's own book says about the claim (maternity so far).
+    /// What the person's own book says about the claim: who qualifies and how much, and for a
+    /// lump sum the comparison with staying in the system.
     #[schema(nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assessment: Option<Assessment>,
@@ -159,16 +158,6 @@ pub struct Decision {
     #[schema(nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_on: Option<chrono::NaiveDate>,
-}
-
-/// Eligibility from the person's book and the estimate, each explained line by line.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-#[schema(as = ClaimAssessment)]
-pub struct Assessment {
-    pub eligibility: Eligibility,
-    #[schema(nullable = false)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub estimate: Option<Amount>,
 }
 
 /// One step of a claim's life.
@@ -235,7 +224,9 @@ pub fn view(conn: &mut DbConn, account: &Account, id: &str) -> Result<Claim, App
         ))
         .load(conn)?;
     let form = form_of(&row)?;
-    let assessment = assess(conn, account, &form)?;
+    // The request date: the day it was submitted, or for a draft the day it was last saved.
+    let as_of = row.submitted_at.unwrap_or(row.updated_at).date();
+    let assessment = assess(conn, account, &form, as_of)?;
     let documents = documents::of_claim(conn, &row.id)?;
     let missing_documents = documents::missing(&form, &documents);
     let decision = (row.decided_amount.is_some() || row.reason_code.is_some()).then(|| Decision {
@@ -261,51 +252,23 @@ pub fn view(conn: &mut DbConn, account: &Account, id: &str) -> Result<Claim, App
     })
 }
 
-/// Checks the claim against the person's own book, where the rules for its kind are wired in.
+/// Checks the claim against the person's own book.
 fn assess(
     conn: &mut DbConn,
     account: &Account,
     form: &ClaimForm,
+    as_of: chrono::NaiveDate,
 ) -> Result<Option<Assessment>, AppError> {
-    let ClaimForm::Maternity(maternity) = form else {
-        return Ok(None);
-    };
-    let Some(personal_id) = &account.personal_id else {
-        return Ok(None);
-    };
-    let paid: Vec<Month> = match person_by_personal_id(conn, personal_id)? {
-        Some(person) => months_of(conn, &person.id, None, None)?
-            .into_iter()
-            .filter(|m| m.paid_on.is_some() && m.funds.pension_employee + m.state_support > 0)
-            .map(|m| m.month)
-            .collect(),
-        None => Vec::new(),
-    };
-    let eligibility = rules::maternity_eligibility(&paid, maternity.event_date);
-    let policy = Policy::load(conn)?;
-    let estimate = if eligibility.eligible && maternity.event != MaternityEvent::Miscarriage {
-        rules::childbirth_lump_sum(maternity.event_date, u32::from(maternity.children), &policy)
-            .ok()
-    } else {
-        None
-    };
-    Ok(Some(Assessment {
-        eligibility,
-        estimate,
-    }))
+    assessment::assess(conn, account, form, as_of)
 }
 
-/// The deadline kind of a claim form (who files a maternity claim is not asked yet: the
-/// employer route applies).
-fn deadline_kind(form: &ClaimForm) -> DeadlineKind {
-    match form {
-        ClaimForm::Sickness(_) => DeadlineKind::Sickness,
-        ClaimForm::Maternity(_) => DeadlineKind::Maternity,
-        ClaimForm::Unemployment(_) => DeadlineKind::Unemployment,
-        ClaimForm::LumpSum(_) => DeadlineKind::LumpSum,
-        ClaimForm::Funeral(_) => DeadlineKind::Funeral,
-        ClaimForm::HiReimbursement(_) => DeadlineKind::HealthReimbursement,
-    }
+/// The deadline kind of a claim form; for maternity, who files it, from the book.
+fn deadline_kind(
+    conn: &mut DbConn,
+    account: &Account,
+    form: &ClaimForm,
+) -> Result<DeadlineKind, AppError> {
+    assessment::deadline_kind(conn, account, form)
 }
 
 /// The account's claims, newest first.
@@ -459,7 +422,7 @@ pub fn submit(
     // Holidays of the next half year are more than any time limit needs.
     let today = now.date();
     let holidays = holidays_between(conn, today, today + chrono::Duration::days(183))?;
-    let due = rules::decision_deadline(deadline_kind(&form), today, &holidays);
+    let due = rules::decision_deadline(deadline_kind(conn, account, &form)?, today, &holidays);
     diesel::update(claims::table.find(&row.id))
         .set((claims::submitted_at.eq(now), claims::decision_due.eq(due)))
         .execute(conn)?;

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::rules::{CareKind, FacilityLevel, ReimbursementCase};
 use crate::accounts::model::PersonalId;
 use crate::error::{AppError, FieldCode, FieldError};
 
@@ -137,6 +138,20 @@ pub struct FuneralForm {
     pub relationship: String,
 }
 
+/// Why the citizen paid for care covered by health insurance (DOMAIN.md §6.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReimbursementReason {
+    /// Care outside an emergency at a facility without an HI contract (capped by level and care).
+    NonContractedFacility,
+    /// Emergency care.
+    Emergency,
+    /// The card was issued late.
+    CardIssuedLate,
+    /// The procedures were incomplete at the time of care.
+    IncompleteProcedures,
+}
+
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HiReimbursementForm {
@@ -147,6 +162,30 @@ pub struct HiReimbursementForm {
     /// What the citizen paid, VND (from the receipts).
     #[schema(minimum = 1, example = 2_400_000)]
     pub amount_paid: i64,
+    /// Why the citizen paid the facility directly.
+    pub case: ReimbursementReason,
+    /// With `non_contracted_facility`: the facility's level (the cap depends on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub facility_level: Option<FacilityLevel>,
+    /// With `non_contracted_facility`: outpatient or inpatient care (the cap depends on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub care: Option<CareKind>,
+}
+
+impl HiReimbursementForm {
+    /// The case as the reimbursement rule sees it; `None` while a non-contracted facility's
+    /// level or care is missing.
+    pub fn case(&self) -> Option<ReimbursementCase> {
+        match self.case {
+            ReimbursementReason::NonContractedFacility => Some(ReimbursementCase::NonContracted {
+                level: self.facility_level?,
+                care: self.care?,
+            }),
+            _ => Some(ReimbursementCase::Uncapped),
+        }
+    }
 }
 
 impl ClaimForm {
@@ -216,6 +255,14 @@ impl ClaimForm {
                 not_future("treatment_to", f.treatment_to, &mut push);
                 if f.amount_paid <= 0 {
                     push("amount_paid", FieldCode::NotPositive);
+                }
+                if f.case == ReimbursementReason::NonContractedFacility {
+                    if f.facility_level.is_none() {
+                        push("facility_level", FieldCode::Required);
+                    }
+                    if f.care.is_none() {
+                        push("care", FieldCode::Required);
+                    }
                 }
             }
         }

@@ -13,10 +13,11 @@
 use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::calendar::add_working_days;
+use super::form::LumpSumRoute;
 use crate::insurance_book::model::Month;
 use crate::policy::{Basis, NotInForce, Policy, Region};
 use crate::web::i18n::Lang;
@@ -64,14 +65,14 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    fn citing(law: &[&'static str]) -> Self {
+    pub fn citing(law: &[&'static str]) -> Self {
         Self {
             law: law.to_vec(),
             ..Self::default()
         }
     }
 
-    fn line(&mut self, label: &'static str, formula: String, value: i64, unit: Unit) {
+    pub fn line(&mut self, label: &'static str, formula: String, value: i64, unit: Unit) {
         self.lines.push(Line {
             label,
             formula,
@@ -286,6 +287,52 @@ pub fn sickness(leave: &SickLeave) -> SicknessEstimate {
     }
 }
 
+/// A sick child's parent is paid while the child is under this age (Art. 42).
+pub const SICK_CHILD_UNDER_YEARS: u32 = 7;
+
+/// Who may be paid for a sick leave: someone in compulsory SI, whose pay is worked out on the
+/// salary of `salary_month` (the month before the leave, or the first month when sick in it;
+/// `None` when the book has neither: voluntary SI has no sickness benefit, Art. 4(3)); caring
+/// for a sick child, a child under 7 on the first day of leave (Art. 42).
+pub fn sickness_eligibility(
+    salary_month: Option<Month>,
+    first_day: NaiveDate,
+    child_born: Option<NaiveDate>,
+) -> Eligibility {
+    let mut e = Explanation::citing(&["Law 41/2024/QH15 Art. 42"]);
+    let leave = Month::of(first_day);
+    e.line(
+        "claims.sickness.line.insured",
+        match salary_month {
+            Some(month) => format!("compulsory SI in {month}"),
+            None => format!("no compulsory SI in {} or {leave}", leave.minus(1)),
+        },
+        i64::from(salary_month.is_some()),
+        Unit::Condition,
+    );
+    let child_under_7 = match child_born {
+        None => true,
+        Some(born) => {
+            let age = first_day.years_since(born);
+            let under = age.is_some_and(|years| years < SICK_CHILD_UNDER_YEARS);
+            e.line(
+                "claims.sickness.line.child_under_7",
+                format!(
+                    "born {born}: {} years old on {first_day}, under {SICK_CHILD_UNDER_YEARS} needed",
+                    age.unwrap_or(0)
+                ),
+                i64::from(under),
+                Unit::Condition,
+            );
+            under
+        }
+    };
+    Eligibility {
+        eligible: salary_month.is_some() && child_under_7,
+        explanation: e,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Maternity — Law 41/2024/QH15 Art. 50–63 (compulsory), 94–97 (voluntary) (VL), DOMAIN.md §7.2, §5
 
@@ -415,6 +462,103 @@ pub fn voluntary_maternity_allowance(
         amount,
         explanation: e,
     })
+}
+
+/// Who files a maternity claim, which sets the time limit for the decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaternityRoute {
+    /// Compulsory SI, employed in the month of the event: the employer files (7 WD).
+    Employer,
+    /// Compulsory SI, the contract had ended: the worker files directly (5 WD).
+    Worker,
+    /// Voluntary SI, or voluntary mixed with compulsory (Art. 94–97): the worker files (5 WD).
+    Voluntary,
+}
+
+impl MaternityRoute {
+    pub fn deadline_kind(self) -> DeadlineKind {
+        match self {
+            Self::Employer => DeadlineKind::Maternity,
+            Self::Worker => DeadlineKind::MaternityFiledByWorker,
+            Self::Voluntary => DeadlineKind::VoluntaryMaternity,
+        }
+    }
+}
+
+/// The months of a book that count for maternity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaternityRecord<'a> {
+    /// Months of compulsory SI paid (through an employer).
+    pub compulsory: &'a [Month],
+    /// Months of voluntary SI paid.
+    pub voluntary: &'a [Month],
+    /// An employer declared the month of the event: the worker is still employed.
+    pub employed_in_event_month: bool,
+}
+
+/// The route of a maternity claim. Compulsory SI comes first (DOMAIN.md §5): with enough
+/// compulsory months in the 12 before the event, or no voluntary month there, the claim is a
+/// compulsory one — filed through the employer when one declared the month of the event, by the
+/// worker otherwise (the contract had ended; Art. 50 keeps the right). Otherwise voluntary
+/// months (alone or with compulsory ones, Art. 95) make it a voluntary claim.
+pub fn maternity_route(record: &MaternityRecord<'_>, event: NaiveDate) -> MaternityRoute {
+    let event_month = Month::of(event);
+    let (first, last) = (
+        event_month.minus(MATERNITY_WINDOW_MONTHS),
+        event_month.minus(1),
+    );
+    let compulsory = months_in(record.compulsory, first, last);
+    let voluntary = months_in(record.voluntary, first, last);
+    if compulsory >= MATERNITY_QUALIFYING_MONTHS || voluntary == 0 {
+        if record.employed_in_event_month {
+            MaternityRoute::Employer
+        } else {
+            MaternityRoute::Worker
+        }
+    } else {
+        MaternityRoute::Voluntary
+    }
+}
+
+/// The maternity check by route: compulsory months for a compulsory claim, compulsory and
+/// voluntary months for a voluntary one ([`maternity_eligibility`]), and a line saying who files
+/// and how many working days the office has to decide.
+pub fn maternity_check(
+    record: &MaternityRecord<'_>,
+    event: NaiveDate,
+) -> (MaternityRoute, Eligibility) {
+    let route = maternity_route(record, event);
+    let mut check = match route {
+        MaternityRoute::Voluntary => {
+            let all: Vec<Month> = record
+                .compulsory
+                .iter()
+                .chain(record.voluntary)
+                .copied()
+                .collect();
+            maternity_eligibility(&all, event)
+        }
+        _ => maternity_eligibility(record.compulsory, event),
+    };
+    let days = match time_limit(route.deadline_kind()).0 {
+        TimeLimit::WorkingDays(days) | TimeLimit::Days(days) => days,
+    };
+    let month = Month::of(event);
+    check.explanation.line(
+        "claims.maternity.line.route",
+        match route {
+            MaternityRoute::Employer => {
+                format!("compulsory SI, employed in {month}: filed through the employer")
+            }
+            MaternityRoute::Worker => {
+                format!("compulsory SI, no employer in {month}: filed by the worker")
+            }
+            MaternityRoute::Voluntary => "voluntary SI: filed by the worker".to_owned(),
+        },
+        i64::from(days),
+        Unit::Days,
+    );
+    (route, check)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -803,6 +947,177 @@ pub fn lump_sum_amount(
     }
 }
 
+/// A person's record as the lump-sum routes see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LumpSumRecord {
+    /// Distinct months of SI paid.
+    pub months_paid: u32,
+    pub first_month_paid: Option<Month>,
+    /// The last month declared with SI (paid or not: a declared month is a month in SI).
+    pub last_month_in_si: Option<Month>,
+    /// The day the retirement age of the roadmap is reached, when known.
+    pub retirement_age_on: Option<NaiveDate>,
+}
+
+/// The route's conditions that the book can show. Every route needs months to withdraw. Route
+/// (a) needs the retirement age reached and under 15 years; (b)–(d) rest on documents staff
+/// check (emigration, a listed illness, the assessment of working capacity); (đ) is
+/// [`lump_sum_route_d`].
+pub fn lump_sum_eligibility(
+    route: LumpSumRoute,
+    record: &LumpSumRecord,
+    requested_on: NaiveDate,
+) -> Eligibility {
+    let article = match route {
+        LumpSumRoute::RetirementAgeShort => "Law 41/2024/QH15 Art. 70(1)(a)",
+        LumpSumRoute::Emigration => "Law 41/2024/QH15 Art. 70(1)(b)",
+        LumpSumRoute::SeriousIllness => "Law 41/2024/QH15 Art. 70(1)(c)",
+        LumpSumRoute::SevereDisability => "Law 41/2024/QH15 Art. 70(1)(d)",
+        LumpSumRoute::OutOfSiTwelveMonths => "Law 41/2024/QH15 Art. 70(1)(đ)",
+    };
+    let mut e = Explanation::citing(&[article]);
+    let months = record.months_paid;
+    e.line(
+        "claims.lump_sum.line.months_paid",
+        format!("{months} months of SI paid"),
+        i64::from(months),
+        Unit::Months,
+    );
+    let mut eligible = months > 0;
+    match route {
+        LumpSumRoute::RetirementAgeShort => {
+            let reached = record
+                .retirement_age_on
+                .is_some_and(|on| on <= requested_on);
+            e.line(
+                "claims.lump_sum.line.retirement_age",
+                match record.retirement_age_on {
+                    Some(on) => format!("reached on {on}, by {requested_on}"),
+                    None => "not known".to_owned(),
+                },
+                i64::from(reached),
+                Unit::Condition,
+            );
+            let short = months < LUMP_SUM_PENSION_MONTHS;
+            e.line(
+                "claims.lump_sum.line.under_15_years",
+                format!("{months} < {LUMP_SUM_PENSION_MONTHS}"),
+                i64::from(short),
+                Unit::Condition,
+            );
+            eligible &= reached && short;
+        }
+        LumpSumRoute::Emigration
+        | LumpSumRoute::SeriousIllness
+        | LumpSumRoute::SevereDisability => {
+            e.line(
+                "claims.lump_sum.line.stated",
+                match route {
+                    LumpSumRoute::Emigration => "settling abroad",
+                    LumpSumRoute::SeriousIllness => "a listed serious illness",
+                    _ => "81% or more loss of working capacity",
+                }
+                .to_owned()
+                    + ": stated; staff check the documents",
+                1,
+                Unit::Condition,
+            );
+        }
+        LumpSumRoute::OutOfSiTwelveMonths => {
+            match (record.first_month_paid, record.last_month_in_si) {
+                (Some(first), Some(last)) => {
+                    let route_d = lump_sum_route_d(first, last, months, requested_on);
+                    e.lines.extend(route_d.explanation.lines);
+                    eligible &= route_d.eligible;
+                }
+                _ => eligible = false,
+            }
+        }
+    }
+    Eligibility {
+        eligible,
+        explanation: e,
+    }
+}
+
+/// A pension needs 15 years (Art. 64); route (a) is for those at the age with fewer.
+pub const LUMP_SUM_PENSION_MONTHS: u32 = 15 * 12;
+
+/// What the lump sum is worked out from, as the book gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LumpSumBook {
+    /// Distinct months paid before 2014 and from 2014.
+    pub before_2014: u32,
+    pub from_2014: u32,
+    /// The salary bases of the months paid, summed, and how many months (two payers in a month
+    /// add up and count once).
+    pub salary_total: i64,
+    pub salary_months: i64,
+    /// What was paid into the pension fund (employee and employer shares, without the state's
+    /// support).
+    pub contributed: i64,
+    /// State support received towards voluntary contributions.
+    pub state_support: i64,
+}
+
+/// The lump sum from the book: the plain average of the salary bases — not CPI-adjusted as VSS
+/// does (Art. 72–73), so an estimate — then [`lump_sum_amount`], less the state support
+/// received, which the lump sum does not include except for a serious illness or a severe
+/// disability (Art. 70(3)–(4), 102(3)). Under a year the amount is what was paid, which has no
+/// support in it.
+pub fn lump_sum_estimate(book: &LumpSumBook, route: LumpSumRoute) -> Amount {
+    let average = if book.salary_months > 0 {
+        divide_half_up(book.salary_total, book.salary_months)
+    } else {
+        0
+    };
+    let estimate = lump_sum_amount(book.before_2014, book.from_2014, average, book.contributed);
+    let mut e = estimate.explanation;
+    e.lines.insert(
+        0,
+        Line {
+            label: "claims.lump_sum.line.average",
+            formula: format!(
+                "{} / {}, not CPI-adjusted",
+                vnd(book.salary_total),
+                book.salary_months
+            ),
+            value: average,
+            unit: Unit::Vnd,
+        },
+    );
+    let under_a_year = book.before_2014 + book.from_2014 < 12;
+    let support_kept = matches!(
+        route,
+        LumpSumRoute::SeriousIllness | LumpSumRoute::SevereDisability
+    );
+    let mut amount = estimate.amount;
+    if book.state_support > 0 && !under_a_year {
+        if support_kept {
+            e.line(
+                "claims.lump_sum.line.state_support_kept",
+                format!("{} of state support stays in", vnd(book.state_support)),
+                amount,
+                Unit::Vnd,
+            );
+        } else {
+            let payable = (amount - book.state_support).max(0);
+            e.line(
+                "claims.lump_sum.line.state_support",
+                format!("{} − {}", vnd(amount), vnd(book.state_support)),
+                payable,
+                Unit::Vnd,
+            );
+            amount = payable;
+        }
+        e.law.push("Law 41/2024/QH15 Art. 102(3)");
+    }
+    Amount {
+        amount,
+        explanation: e,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Funeral allowance — Law 41/2024/QH15 Art. 85, 109, 111 (VL), DOMAIN.md §7.7
 
@@ -906,7 +1221,7 @@ pub fn funeral_filing_deadline(died_on: NaiveDate) -> NaiveDate {
 
 /// The level of the facility that gave the care, in the terms of Decree 146/2018 (the 2025 HI
 /// amendments renamed the levels; how they map is to be confirmed).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FacilityLevel {
     District,
@@ -914,7 +1229,7 @@ pub enum FacilityLevel {
     Central,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CareKind {
     Outpatient,
@@ -1000,6 +1315,68 @@ pub fn hi_direct_reimbursement(
         amount,
         explanation: e,
     })
+}
+
+/// A health card as the reimbursement sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardFacts {
+    pub card_code: String,
+    /// 1–5 (DOMAIN.md §2.3).
+    pub benefit_level: i32,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+}
+
+/// The benefit level assumed without a card: level 4, 80%, that of employees and households
+/// (DOMAIN.md §2.3).
+pub const HI_DEFAULT_LEVEL: i32 = 4;
+
+/// Covered on the first day of care: a card valid that day, or HI contributions in the book for
+/// its month (the card comes from them); and the share of covered costs the fund pays, in basis
+/// points, from the card's benefit level, or [`HI_DEFAULT_LEVEL`] without a card.
+pub fn hi_cover(
+    card: Option<&CardFacts>,
+    contributions_in_month: bool,
+    care_from: NaiveDate,
+) -> (Eligibility, i64) {
+    let mut e = Explanation::citing(&["HI Law 25/2008/QH12 Art. 16, 22"]);
+    let card_valid = card.is_some_and(|c| (c.valid_from..=c.valid_to).contains(&care_from));
+    e.line(
+        "claims.hi_reimbursement.line.card",
+        match card {
+            Some(c) => format!(
+                "{}, valid {} – {}, on {care_from}",
+                c.card_code, c.valid_from, c.valid_to
+            ),
+            None => "no card on record".to_owned(),
+        },
+        i64::from(card_valid),
+        Unit::Condition,
+    );
+    e.line(
+        "claims.hi_reimbursement.line.contributions",
+        format!("HI contributions for {}", Month::of(care_from)),
+        i64::from(contributions_in_month),
+        Unit::Condition,
+    );
+    let level = card.map_or(HI_DEFAULT_LEVEL, |c| c.benefit_level);
+    let share = i64::from(crate::health_card::benefit_percent(level)) * 100;
+    e.line(
+        "claims.hi_reimbursement.line.benefit_level",
+        match card {
+            Some(_) => format!("level {level} on the card → {}", percent(share)),
+            None => format!("no card: level {level} assumed → {}", percent(share)),
+        },
+        share,
+        Unit::BasisPoints,
+    );
+    (
+        Eligibility {
+            eligible: card_valid || contributions_in_month,
+            explanation: e,
+        },
+        share,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1606,5 +1983,252 @@ mod tests {
             day("2026-03-02")
         );
         assert_eq!(time_limit(DeadlineKind::Unemployment).2, "M");
+    }
+
+    #[test]
+    fn sick_pay_needs_compulsory_si_and_a_sick_child_under_7() {
+        let check = sickness_eligibility(Some(month("2026-10")), day("2026-11-02"), None);
+        assert!(check.eligible);
+        assert_eq!(
+            check.explanation.lines[0].formula,
+            "compulsory SI in 2026-10"
+        );
+        let uninsured = sickness_eligibility(None, day("2026-11-02"), None);
+        assert!(!uninsured.eligible);
+        assert_eq!(
+            uninsured.explanation.lines[0].formula,
+            "no compulsory SI in 2026-10 or 2026-11"
+        );
+        let child = |born: &str| {
+            sickness_eligibility(Some(month("2026-10")), day("2026-11-02"), Some(day(born)))
+        };
+        // Six the day before the leave, seven on its first day.
+        assert!(child("2019-11-03").eligible);
+        let seven = child("2019-11-02");
+        assert!(!seven.eligible);
+        assert_eq!(
+            seven.explanation.lines[1].formula,
+            "born 2019-11-02: 7 years old on 2026-11-02, under 7 needed"
+        );
+    }
+
+    fn record<'a>(
+        compulsory: &'a [Month],
+        voluntary: &'a [Month],
+        employed: bool,
+    ) -> MaternityRecord<'a> {
+        MaternityRecord {
+            compulsory,
+            voluntary,
+            employed_in_event_month: employed,
+        }
+    }
+
+    #[test]
+    fn who_files_a_maternity_claim_comes_from_the_book() {
+        let born = day("2026-11-02");
+        let six = months_to("2026-10", 6);
+        let five = months_to("2026-10", 5);
+        let route = |compulsory: &[Month], voluntary: &[Month], employed| {
+            maternity_check(&record(compulsory, voluntary, employed), born)
+        };
+        // Employed in the month of the birth: the employer files, 7 working days.
+        let (by_employer, check) = route(&six, &[], true);
+        assert_eq!(by_employer, MaternityRoute::Employer);
+        assert!(check.eligible);
+        let line = &check.explanation.lines[1];
+        assert_eq!((line.label, line.value), ("claims.maternity.line.route", 7));
+        // The contract had ended: the worker files, 5 working days; five months are not enough.
+        let (by_worker, check) = route(&five, &[], false);
+        assert_eq!(by_worker, MaternityRoute::Worker);
+        assert!(!check.eligible);
+        assert_eq!(check.explanation.lines[1].value, 5);
+        // Voluntary only, or mixed with too few compulsory months: a voluntary claim that counts
+        // both (Art. 95).
+        let (voluntary, check) = route(&[], &six, false);
+        assert_eq!(voluntary, MaternityRoute::Voluntary);
+        assert!(check.eligible);
+        let three = months_to("2026-10", 3);
+        let earlier = months_to("2026-07", 3);
+        let (mixed, check) = route(&earlier, &three, true);
+        assert_eq!(mixed, MaternityRoute::Voluntary);
+        assert!(check.eligible);
+        assert_eq!(mixed.deadline_kind(), DeadlineKind::VoluntaryMaternity);
+        // Enough compulsory months come first, voluntary ones besides.
+        let (compulsory, _) = route(&six, &earlier, true);
+        assert_eq!(compulsory, MaternityRoute::Employer);
+        // Voluntary months outside the 12 before the birth do not make it voluntary.
+        let old = months_to("2024-12", 3);
+        assert_eq!(route(&five, &old, false).0, MaternityRoute::Worker);
+        assert_eq!(
+            MaternityRoute::Worker.deadline_kind(),
+            DeadlineKind::MaternityFiledByWorker
+        );
+    }
+
+    fn lump_record(months: u32, first: &str, last: &str) -> LumpSumRecord {
+        LumpSumRecord {
+            months_paid: months,
+            first_month_paid: Some(month(first)),
+            last_month_in_si: Some(month(last)),
+            retirement_age_on: None,
+        }
+    }
+
+    #[test]
+    fn lump_sum_routes_check_what_the_book_shows() {
+        let on = day("2026-11-15");
+        // (đ): first contribution June 2025, out since Sep 2025: 13 months out.
+        let before = lump_sum_eligibility(
+            LumpSumRoute::OutOfSiTwelveMonths,
+            &lump_record(3, "2025-06", "2025-09"),
+            on,
+        );
+        assert!(before.eligible);
+        let labels: Vec<&str> = before.explanation.lines.iter().map(|l| l.label).collect();
+        assert_eq!(
+            labels,
+            [
+                "claims.lump_sum.line.months_paid",
+                "claims.lump_sum.line.first_contribution",
+                "claims.lump_sum.line.months_out",
+                "claims.lump_sum.line.under_20_years"
+            ]
+        );
+        let on_cutoff = lump_sum_eligibility(
+            LumpSumRoute::OutOfSiTwelveMonths,
+            &lump_record(3, "2025-07", "2025-09"),
+            on,
+        );
+        assert!(!on_cutoff.eligible);
+        assert_eq!(on_cutoff.explanation.lines[1].value, 0);
+        // (a): the age reached by the request, and under 15 years.
+        let at_age = |months: u32, reached: &str| {
+            lump_sum_eligibility(
+                LumpSumRoute::RetirementAgeShort,
+                &LumpSumRecord {
+                    retirement_age_on: Some(day(reached)),
+                    ..lump_record(months, "2010-01", "2020-01")
+                },
+                on,
+            )
+            .eligible
+        };
+        assert!(at_age(179, "2026-11-15"));
+        assert!(!at_age(179, "2026-11-16"));
+        assert!(!at_age(180, "2026-01-01"));
+        // (b)–(d) rest on documents; only months to withdraw are needed from the book.
+        let abroad = lump_sum_eligibility(
+            LumpSumRoute::Emigration,
+            &lump_record(1, "2026-01", "2026-01"),
+            on,
+        );
+        assert!(abroad.eligible);
+        assert_eq!(
+            abroad.explanation.lines[1].formula,
+            "settling abroad: stated; staff check the documents"
+        );
+        let nothing = LumpSumRecord {
+            months_paid: 0,
+            first_month_paid: None,
+            last_month_in_si: None,
+            retirement_age_on: None,
+        };
+        for route in [LumpSumRoute::Emigration, LumpSumRoute::OutOfSiTwelveMonths] {
+            assert!(!lump_sum_eligibility(route, &nothing, on).eligible);
+        }
+    }
+
+    fn lump_book(state_support: i64) -> LumpSumBook {
+        // Example 4: 32 + 75 months at 9,000,000.
+        LumpSumBook {
+            before_2014: 32,
+            from_2014: 75,
+            salary_total: 107 * 9_000_000,
+            salary_months: 107,
+            contributed: 0,
+            state_support,
+        }
+    }
+
+    #[test]
+    fn the_lump_sum_from_the_book_says_its_average_is_not_cpi_adjusted() {
+        let estimate = lump_sum_estimate(&lump_book(0), LumpSumRoute::OutOfSiTwelveMonths);
+        assert_eq!(estimate.amount, 153_000_000);
+        let first = &estimate.explanation.lines[0];
+        assert_eq!(
+            (first.label, first.formula.as_str(), first.value),
+            (
+                "claims.lump_sum.line.average",
+                "963,000,000 / 107, not CPI-adjusted",
+                9_000_000
+            )
+        );
+        // State support received is left out, except for a serious illness or disability.
+        let less = lump_sum_estimate(&lump_book(792_000), LumpSumRoute::Emigration);
+        assert_eq!(less.amount, 153_000_000 - 792_000);
+        assert_eq!(
+            less.explanation.lines.last().unwrap().formula,
+            "153,000,000 − 792,000"
+        );
+        let kept = lump_sum_estimate(&lump_book(792_000), LumpSumRoute::SeriousIllness);
+        assert_eq!(kept.amount, 153_000_000);
+        // Under a year, what was paid has no support in it.
+        let short = LumpSumBook {
+            before_2014: 0,
+            from_2014: 3,
+            salary_total: 9_000_000,
+            salary_months: 3,
+            contributed: 1_782_000,
+            state_support: 198_000,
+        };
+        assert_eq!(
+            lump_sum_estimate(&short, LumpSumRoute::Emigration).amount,
+            1_782_000
+        );
+        assert_eq!(
+            lump_sum_estimate(
+                &LumpSumBook {
+                    salary_months: 0,
+                    salary_total: 0,
+                    ..short
+                },
+                LumpSumRoute::Emigration
+            )
+            .explanation
+            .lines[0]
+                .value,
+            0
+        );
+    }
+
+    #[test]
+    fn hi_cover_comes_from_the_card_or_the_months_and_the_level_from_the_card() {
+        let care = day("2026-10-01");
+        let card = CardFacts {
+            card_code: "HT3790100000001".into(),
+            benefit_level: 3,
+            valid_from: day("2026-01-01"),
+            valid_to: day("2026-12-31"),
+        };
+        let (check, share) = hi_cover(Some(&card), false, care);
+        assert!(check.eligible);
+        assert_eq!(share, 9_500);
+        let expired = CardFacts {
+            valid_to: day("2026-09-30"),
+            ..card.clone()
+        };
+        let (check, share) = hi_cover(Some(&expired), false, care);
+        assert!(!check.eligible);
+        assert_eq!(share, 9_500);
+        // No card, but HI paid for the month: covered, at level 4 (80%).
+        let (check, share) = hi_cover(None, true, care);
+        assert!(check.eligible);
+        assert_eq!(share, 8_000);
+        assert_eq!(
+            check.explanation.lines[2].formula,
+            "no card: level 4 assumed → 80%"
+        );
+        assert!(!hi_cover(None, false, care).0.eligible);
     }
 }

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use self::signing::{CardSigner, Claims};
-use self::store::{Card, Holder, NewCheck};
+pub use self::store::Card;
+use self::store::{Holder, NewCheck};
 use crate::api_clients::{ClientCaller, Scope, caller_by_token};
 use crate::app::AppState;
 use crate::clock::Timestamp;
@@ -25,6 +26,23 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
     pages::routes(cfg);
+}
+
+/// The person's card valid on `day` (the one valid longest), if any.
+pub fn card_valid_on(
+    conn: &mut crate::db::DbConn,
+    person_id: &str,
+    day: NaiveDate,
+) -> diesel::QueryResult<Option<Card>> {
+    store::card_valid_on(conn, person_id, day)
+}
+
+/// The person's latest card (the one valid longest), if any.
+pub fn latest_card(
+    conn: &mut crate::db::DbConn,
+    person_id: &str,
+) -> diesel::QueryResult<Option<Card>> {
+    store::latest_card(conn, person_id)
 }
 
 /// Share of covered costs the fund pays at each benefit level (DOMAIN.md §2.3).

@@ -38,6 +38,22 @@ pub fn latest_card(conn: &mut DbConn, person_id: &str) -> QueryResult<Option<Car
         .optional()
 }
 
+/// The person's card valid on `day` (the one valid longest), if any.
+pub fn card_valid_on(
+    conn: &mut DbConn,
+    person_id: &str,
+    day: NaiveDate,
+) -> QueryResult<Option<Card>> {
+    health_cards::table
+        .filter(health_cards::person_id.eq(person_id))
+        .filter(health_cards::valid_from.le(day))
+        .filter(health_cards::valid_to.ge(day))
+        .order(health_cards::valid_to.desc())
+        .select(Card::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// A card by its 15-character code or, for a 10-digit number, the holder's latest card.
 pub fn card_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<(Card, Holder)>> {
     let holder = (people::id, people::full_name, people::birth_date);

@@ -18,7 +18,7 @@ fn kinds() -> [Value; 6] {
         json!({ "kind": "unemployment", "details": { "termination_date": "2026-10-31", "last_employer": "TA1234A" } }),
         json!({ "kind": "lump_sum", "details": { "route": "emigration", "comparison_read": true } }),
         json!({ "kind": "funeral", "details": { "deceased_personal_id": "001060000123", "deceased_name": "Nguyễn Văn Ba", "date_of_death": "2026-11-01", "relationship": "con" } }),
-        json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000 } }),
+        json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000, "case": "emergency" } }),
     ]
 }
 

@@ -2,8 +2,12 @@
 //! timeline and messages, withdrawal only before a decision, and nobody else's claim readable.
 
 use ansinh::accounts::model::Role;
-use ansinh::db::schema::{audit_events, claims, contribution_months, people};
+use ansinh::db::schema::{
+    audit_events, claims, contribution_months, employers, health_cards, people,
+};
+use ansinh::insurance_book::model::Month;
 use awc::http::StatusCode;
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
@@ -173,7 +177,7 @@ on_both_backends! {
         for (key, body) in [
             ("k-5", json!({ "kind": "unemployment", "details": { "termination_date": "2026-10-31", "last_employer": "TA1234A" } })),
             ("k-6", json!({ "kind": "funeral", "details": { "deceased_personal_id": "001060000123", "deceased_name": "Nguyễn Văn Ba", "date_of_death": "2026-11-01", "relationship": "con" } })),
-            ("k-7", json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000 } })),
+            ("k-7", json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000, "case": "non_contracted_facility", "facility_level": "provincial", "care": "inpatient" } })),
             ("k-8", json!({ "kind": "sickness", "details": { "reason": "own_illness", "first_day": "2026-11-02", "last_day": "2026-11-06" } })),
         ] {
             let reply = start(&app, &token, key, &body).await;
@@ -210,17 +214,205 @@ on_both_backends! {
         assert_eq!(assessment["eligibility"]["eligible"], true, "{}", draft.text);
         let line = assessment["eligibility"]["explanation"]["lines"][0]["formula"].as_str().unwrap();
         assert!(line.starts_with("7 of the last 12 months paid") && line.ends_with("6 needed"), "{line}");
-        // Born 2 Nov 2026: 2 × 2,530,000.
-        assert_eq!(assessment["estimate"]["amount"], 5_060_000);
+        assert_eq!(assessment["as_of"], "2026-11-15");
+        // Voluntary SI: the voluntary allowance, 2,000,000 a child, and no monthly allowance.
+        assert_eq!(assessment["estimate"]["amount"], 2_000_000);
+        assert_eq!(assessment["estimate"]["explanation"]["lines"][0]["label"], "claims.maternity.line.voluntary");
+        assert!(assessment.get("monthly_allowance").is_none(), "{}", draft.text);
         let id = draft.body["id"].as_str().unwrap();
         let submitted = submit(&app, &token, id).await;
-        // Seven working days from Monday 16 Nov, skipping 24 Nov (in the holiday table, M).
-        assert_eq!(submitted.body["expected_decision"], "2026-11-25", "{}", submitted.text);
+        // Filed by the worker under voluntary SI: five working days from Monday 16 Nov.
+        assert_eq!(submitted.body["expected_decision"], "2026-11-20", "{}", submitted.text);
         // Without the months, the same claim is not eligible and has no estimate.
         let (_, stranger) = citizen(&app).await;
         let theirs = start_claim(&app, &stranger, &maternity()).await;
         assert_eq!(theirs.body["assessment"]["eligibility"]["eligible"], false);
         assert!(theirs.body["assessment"].get("estimate").is_none(), "{}", theirs.text);
+    }
+
+    async fn maternity_needs_six_of_twelve_months_and_who_files_sets_the_deadline(backend) {
+        let app = TestApp::spawn_at(backend, sunday_15_november()).await;
+        // Six months paid before the birth (May–Oct 2026) and November declared: still employed.
+        let mut six = span("2026-05", "2026-07", Some("TM0001A"), 8_000_000);
+        six.extend(span("2026-08", "2026-10", Some("TM0001A"), 10_000_000));
+        six.push((Month::parse("2026-11").unwrap(), Some("TM0001A"), 10_000_000, false));
+        let employed = insured(&app, "mother-6", six.clone()).await;
+        let draft = start_claim(&app, &employed, &maternity()).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], true, "{}", draft.text);
+        let explanation = &assessment["eligibility"]["explanation"];
+        assert_eq!(line(explanation, "claims.maternity.line.months_paid"), ("6 of the last 12 months paid (2025-11 – 2026-10), 6 needed", 6));
+        assert_eq!(line(explanation, "claims.maternity.line.route"), ("compulsory SI, employed in 2026-11: filed through the employer", 7));
+        // 2 × 2,530,000, and 100% of (3 × 8,000,000 + 3 × 10,000,000) / 6 a month of leave.
+        assert_eq!(assessment["estimate"]["amount"], 5_060_000);
+        assert_eq!(assessment["monthly_allowance"]["amount"], 9_000_000);
+        let id = draft.body["id"].as_str().unwrap();
+        // Seven working days from Monday 16 Nov, skipping 24 Nov (in the holiday table, M).
+        assert_eq!(submit(&app, &employed, id).await.body["expected_decision"], "2026-11-25");
+
+        // Five months paid (Jun–Oct) and the contract ended in October: not eligible, and the
+        // worker files herself: five working days.
+        let five = insured(&app, "mother-5", span("2026-06", "2026-10", Some("TM0001A"), 10_000_000)).await;
+        let draft = start_claim(&app, &five, &maternity()).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], false, "{}", draft.text);
+        let explanation = &assessment["eligibility"]["explanation"];
+        assert_eq!(line(explanation, "claims.maternity.line.months_paid"), ("5 of the last 12 months paid (2025-11 – 2026-10), 6 needed", 5));
+        assert_eq!(line(explanation, "claims.maternity.line.route").1, 5);
+        assert!(assessment.get("estimate").is_none() && assessment.get("monthly_allowance").is_none(), "{}", draft.text);
+        let id = draft.body["id"].as_str().unwrap();
+        assert_eq!(submit(&app, &five, id).await.body["expected_decision"], "2026-11-20");
+
+        // Six months and the contract ended: eligible, still filed by the worker.
+        let ended = insured(&app, "mother-6-ended", span("2026-05", "2026-10", Some("TM0001A"), 10_000_000)).await;
+        let draft = start_claim(&app, &ended, &maternity()).await;
+        assert_eq!(draft.body["assessment"]["eligibility"]["eligible"], true, "{}", draft.text);
+        assert_eq!(draft.body["assessment"]["monthly_allowance"]["amount"], 10_000_000);
+        let id = draft.body["id"].as_str().unwrap();
+        assert_eq!(submit(&app, &ended, id).await.body["expected_decision"], "2026-11-20");
+    }
+
+    async fn unemployment_needs_12_ui_months_in_24_and_example_3_pays_7_months(backend) {
+        let app = TestApp::spawn_at(backend, sunday_15_november()).await;
+        let body = json!({ "kind": "unemployment", "details": { "termination_date": "2026-10-31", "last_employer": "TU0001A" } });
+        // Example 3: 84 months of UI at 10,000,000 in region I, the contract ended in 2026.
+        let seven_years = insured(&app, "worker-84", span("2019-11", "2026-10", Some("TU0001A"), 10_000_000)).await;
+        let draft = start_claim(&app, &seven_years, &body).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], true, "{}", draft.text);
+        let estimate = &assessment["estimate"];
+        assert_eq!(estimate["amount"], 42_000_000, "{}", draft.text);
+        let explanation = &estimate["explanation"];
+        assert_eq!(line(explanation, "claims.unemployment.line.monthly"), ("min(6,000,000, 26,550,000)", 6_000_000));
+        assert_eq!(line(explanation, "claims.unemployment.line.cap"), ("5 × 5,310,000 (2026-10)", 26_550_000));
+        assert_eq!(line(explanation, "claims.unemployment.line.months").1, 7);
+        assert_eq!(line(explanation, "claims.unemployment.line.kept").1, 0);
+
+        // Eleven months in the 24: not eligible; twelve: three months of benefit.
+        let eleven = insured(&app, "worker-11", span("2025-12", "2026-10", Some("TU0001A"), 10_000_000)).await;
+        let draft = start_claim(&app, &eleven, &body).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], false, "{}", draft.text);
+        assert_eq!(line(&assessment["eligibility"]["explanation"], "claims.unemployment.line.months_paid"), ("11 of the last 24 months paid (2024-11 – 2026-10), 12 needed", 11));
+        assert!(assessment.get("estimate").is_none(), "{}", draft.text);
+        let twelve = insured(&app, "worker-12", span("2025-11", "2026-10", Some("TU0001A"), 10_000_000)).await;
+        let draft = start_claim(&app, &twelve, &body).await;
+        assert_eq!(draft.body["assessment"]["eligibility"]["eligible"], true, "{}", draft.text);
+        assert_eq!(draft.body["assessment"]["estimate"]["amount"], 18_000_000);
+        let id = draft.body["id"].as_str().unwrap();
+        // Twenty working days from Monday 16 Nov, skipping 24 Nov (M).
+        assert_eq!(submit(&app, &twelve, id).await.body["expected_decision"], "2026-12-14");
+    }
+
+    async fn lump_sum_route_d_turns_on_the_first_contribution_and_compares_with_staying(backend) {
+        let app = TestApp::spawn_at(backend, sunday_15_november()).await;
+        let body = json!({ "kind": "lump_sum", "details": { "route": "out_of_si_twelve_months" } });
+        // First paid in June 2025 (before 1 Jul 2025), out of SI since November 2025.
+        let june = insured(&app, "joined-june", span("2025-06", "2025-10", Some("TL0001A"), 6_000_000)).await;
+        let draft = start_claim(&app, &june, &body).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], true, "{}", draft.text);
+        let explanation = &assessment["eligibility"]["explanation"];
+        assert_eq!(line(explanation, "claims.lump_sum.line.first_contribution"), ("2025-06 before 2025-07-01", 1));
+        assert_eq!(line(explanation, "claims.lump_sum.line.months_out"), ("12 months without SI since 2025-10, 12 needed", 12));
+        // Under a year: what was paid (22% of 6,000,000 for 5 months), at most 2 months' salary.
+        assert_eq!(assessment["estimate"]["amount"], 6_600_000, "{}", draft.text);
+        assert_eq!(line(&assessment["estimate"]["explanation"], "claims.lump_sum.line.average"), ("30,000,000 / 5, not CPI-adjusted", 6_000_000));
+        // First paid on 1 Jul 2025: route (đ) is closed, though the comparison still shows the sum.
+        let july = insured(&app, "joined-july", span("2025-07", "2025-10", Some("TL0001A"), 6_000_000)).await;
+        let draft = start_claim(&app, &july, &body).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], false, "{}", draft.text);
+        assert_eq!(line(&assessment["eligibility"]["explanation"], "claims.lump_sum.line.first_contribution"), ("2025-07 before 2025-07-01", 0));
+        assert!(assessment.get("estimate").is_none(), "{}", draft.text);
+        assert_eq!(assessment["comparison"]["lump_sum_today"], 4 * 1_320_000);
+
+        // Example 4: May 2011 – Mar 2020 at 9,000,000, out since April 2020: 153,000,000; a card.
+        let example = insured(&app, "example-4", span("2011-05", "2020-03", Some("TL0001A"), 9_000_000)).await;
+        plant_card(&app, "example-4", 4).await;
+        let draft = start_claim(&app, &example, &body).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], true, "{}", draft.text);
+        assert_eq!(assessment["estimate"]["amount"], 153_000_000);
+        let comparison = &assessment["comparison"];
+        assert_eq!((&comparison["months_contributed"], &comparison["compulsory_months"], &comparison["lump_sum_today"]), (&json!(107), &json!(107), &json!(153_000_000)));
+        // A man born 17 May 1990 reaches 62 on 17 May 2052; 107 months are 73 short of 15 years.
+        let staying = &comparison["staying"];
+        assert_eq!((&staying["retirement_age_months"], &staying["retirement_on"], &staying["pension_from"], &staying["months_missing"]), (&json!(744), &json!("2052-05-17"), &json!("2052-06"), &json!(73)));
+        assert!(staying.get("pension_rate").is_none() && staying.get("months_if_contributing").is_none(), "{staying}");
+        assert_eq!(comparison["health_cover"], json!({ "statement": "claims.comparison.health_cover", "holds_card": true, "card_valid_to": "2026-12-31" }));
+        assert_eq!(line(&comparison["explanation"], "claims.comparison.line.months_missing"), ("180 − 107", 73));
+        // Submitting still needs the comparison read.
+        let id = draft.body["id"].as_str().unwrap();
+        assert_eq!(submit(&app, &example, id).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["details.comparison_read"]);
+    }
+
+    async fn a_funeral_for_12_compulsory_months_after_1_july_2026_is_25_300_000(backend) {
+        let app = TestApp::spawn_at(backend, sunday_15_november()).await;
+        let (_, token) = citizen(&app).await;
+        plant(&app, "deceased", "001060000123", "Nguyễn Văn Ba", span("2025-07", "2026-06", Some("TF0001A"), 7_000_000)).await;
+        let funeral = |name: &str| json!({ "kind": "funeral", "details": { "deceased_personal_id": "001060000123", "deceased_name": name, "date_of_death": "2026-07-10", "relationship": "con" } });
+        let draft = start_claim(&app, &token, &funeral("nguyễn  văn ba")).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], true, "{}", draft.text);
+        let explanation = &assessment["eligibility"]["explanation"];
+        assert_eq!(line(explanation, "claims.funeral.line.record").1, 1);
+        assert_eq!(line(explanation, "claims.funeral.line.compulsory_months"), ("12 compulsory months, 12 needed", 12));
+        // 10 × 2,530,000, the base salary in force from 1 Jul 2026.
+        assert_eq!(assessment["estimate"]["amount"], 25_300_000);
+        assert_eq!(assessment["estimate"]["explanation"]["parameters"][0], json!({ "name": "base_salary", "value": 2_530_000, "effective_from": "2026-07-01", "legal_basis": "Decree 161/2026/NĐ-CP" }));
+        // The ID with another name does not open the record.
+        let draft = start_claim(&app, &token, &funeral("Trần Thị Bình")).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], false, "{}", draft.text);
+        assert_eq!(line(&assessment["eligibility"]["explanation"], "claims.funeral.line.record").1, 0);
+        assert_eq!(line(&assessment["eligibility"]["explanation"], "claims.funeral.line.compulsory_months").1, 0);
+    }
+
+    async fn sick_pay_follows_example_7_in_working_days(backend) {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        let app = TestApp::spawn_at(backend, monday).await;
+        let token = insured(&app, "sick", span("2026-01", "2026-11", Some("TS0001A"), 9_600_000)).await;
+        // Example 7: Mon 2 – Fri 6 Nov, five working days at 9,600,000.
+        let leave = |from: &str, to: &str| json!({ "kind": "sickness", "details": { "reason": "own_illness", "first_day": from, "last_day": to } });
+        let draft = start_claim(&app, &token, &leave("2026-11-02", "2026-11-08")).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], true, "{}", draft.text);
+        assert_eq!(line(&assessment["eligibility"]["explanation"], "claims.sickness.line.insured"), ("compulsory SI in 2026-10", 1));
+        let estimate = &assessment["estimate"];
+        assert_eq!(estimate["amount"], 1_500_000, "{}", draft.text);
+        assert_eq!(line(&estimate["explanation"], "claims.sickness.line.daily"), ("75% × 9,600,000 / 24", 300_000));
+        assert_eq!(line(&estimate["explanation"], "claims.sickness.line.days_of_leave").1, 10);
+        // Mon 23 – Wed 25 Nov: 24 Nov is a holiday in the table, so two days.
+        let draft = start_claim(&app, &token, &leave("2026-11-23", "2026-11-25")).await;
+        assert_eq!(draft.body["assessment"]["estimate"]["amount"], 600_000, "{}", draft.text);
+        // Someone with no compulsory SI is not paid.
+        let (_, uninsured) = citizen(&app).await;
+        let draft = start_claim(&app, &uninsured, &leave("2026-11-02", "2026-11-06")).await;
+        assert_eq!(draft.body["assessment"]["eligibility"]["eligible"], false, "{}", draft.text);
+        assert!(draft.body["assessment"].get("estimate").is_none());
+    }
+
+    async fn hi_reimbursement_pays_the_card_level_within_the_cap(backend) {
+        let app = TestApp::spawn_at(backend, sunday_15_november()).await;
+        let token = insured(&app, "patient", span("2026-01", "2026-10", Some("TH0001A"), 8_000_000)).await;
+        plant_card(&app, "patient", 4).await;
+        let claim = |level: &str, care: &str| json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 2_400_000, "case": "non_contracted_facility", "facility_level": level, "care": care } });
+        // Level 4: 80% of 2,400,000 = 1,920,000, under the provincial inpatient cap (2,530,000).
+        let draft = start_claim(&app, &token, &claim("provincial", "inpatient")).await;
+        let assessment = &draft.body["assessment"];
+        assert_eq!(assessment["eligibility"]["eligible"], true, "{}", draft.text);
+        assert_eq!(line(&assessment["eligibility"]["explanation"], "claims.hi_reimbursement.line.benefit_level"), ("level 4 on the card → 80%", 8_000));
+        assert_eq!(assessment["estimate"]["amount"], 1_920_000, "{}", draft.text);
+        // District outpatient: capped at 15% × 2,530,000.
+        let draft = start_claim(&app, &token, &claim("district", "outpatient")).await;
+        assert_eq!(draft.body["assessment"]["estimate"]["amount"], 379_500, "{}", draft.text);
+        assert_eq!(line(&draft.body["assessment"]["estimate"]["explanation"], "claims.hi_reimbursement.line.cap"), ("15% × 2,530,000", 379_500));
+        // An emergency has no cap; a non-contracted facility must say its level and the care.
+        let emergency = json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện Đa khoa tỉnh", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 10_000_000, "case": "emergency" } });
+        assert_eq!(start_claim(&app, &token, &emergency).await.body["assessment"]["estimate"]["amount"], 8_000_000);
+        let vague = json!({ "kind": "hi_reimbursement", "details": { "facility_name": "Bệnh viện", "treatment_from": "2026-10-01", "treatment_to": "2026-10-03", "amount_paid": 1, "case": "non_contracted_facility" } });
+        assert_eq!(start_claim(&app, &token, &vague).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["details.facility_level", "details.care"]);
     }
 
 
@@ -263,4 +455,169 @@ async fn act(
 
 async fn start_claim(app: &TestApp, token: &str, body: &Value) -> crate::support::Reply {
     start(app, token, &uuid::Uuid::new_v4().to_string(), body).await
+}
+
+/// One month to plant in a book: the month, the employer's unit (`None`: voluntary), the
+/// salary basis, and whether it is paid.
+type Planted = (Month, Option<&'static str>, i64, bool);
+
+/// Months from `from` to `to` with `unit` (or voluntary) at `salary`, paid.
+fn span(from: &str, to: &str, unit: Option<&'static str>, salary: i64) -> Vec<Planted> {
+    let (mut month, to) = (Month::parse(from).unwrap(), Month::parse(to).unwrap());
+    let mut out = Vec::new();
+    while month <= to {
+        out.push((month, unit, salary, true));
+        month = month.next();
+    }
+    out
+}
+
+/// `rate` basis points of `base`, half up (as the book's shares are).
+fn share(base: i64, rate: i64) -> i64 {
+    (base * rate + 5_000) / 10_000
+}
+
+/// A person with `personal_id` and `full_name` (a man born 17 May 1990, as [`Citizen`]), and
+/// the months planted: compulsory ones at the statutory rates on the salary (employers in
+/// region I), voluntary ones at 22% less the state's 66,000.
+async fn plant(
+    app: &TestApp,
+    person: &'static str,
+    personal_id: &str,
+    full_name: &str,
+    months: Vec<Planted>,
+) {
+    let (personal_id, full_name, now) = (
+        personal_id.to_owned(),
+        full_name.to_owned(),
+        app.clock.now(),
+    );
+    app.write(move |conn| {
+        let si_code = format!("79{:08}", uuid::Uuid::new_v4().as_u128() % 100_000_000);
+        diesel::insert_into(people::table)
+            .values((
+                people::id.eq(person),
+                people::si_code.eq(si_code),
+                people::personal_id.eq(personal_id),
+                people::full_name.eq(full_name),
+                people::birth_date.eq(NaiveDate::from_ymd_opt(1990, 5, 17).unwrap()),
+                people::sex.eq("male"),
+                people::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        for (month, unit, salary, paid) in months {
+            let employer = match unit {
+                Some(unit) => {
+                    let id = format!("employer-{unit}");
+                    let known: i64 = employers::table
+                        .filter(employers::id.eq(&id))
+                        .count()
+                        .get_result(conn)?;
+                    if known == 0 {
+                        diesel::insert_into(employers::table)
+                            .values((
+                                employers::id.eq(&id),
+                                employers::unit_code.eq(unit),
+                                employers::tax_code.eq("0300000000"),
+                                employers::name.eq(format!("Công ty {unit}")),
+                                employers::province_code.eq("79"),
+                                employers::region.eq(1),
+                                employers::created_at.eq(now),
+                            ))
+                            .execute(conn)?;
+                    }
+                    Some(id)
+                }
+                None => None,
+            };
+            let compulsory = employer.is_some();
+            let rate = |bp: i64| if compulsory { share(salary, bp) } else { 0 };
+            let (pension, support) = if compulsory {
+                (share(salary, 800), 0)
+            } else {
+                (share(salary, 2_200) - 66_000, 66_000)
+            };
+            let due = month.next().last_day();
+            diesel::insert_into(contribution_months::table)
+                .values((
+                    contribution_months::id.eq(format!("{person}-{month}-{}", unit.unwrap_or("v"))),
+                    contribution_months::person_id.eq(person),
+                    contribution_months::employer_id.eq(employer),
+                    contribution_months::scheme.eq(if compulsory {
+                        "compulsory"
+                    } else {
+                        "voluntary"
+                    }),
+                    contribution_months::month.eq(month.first_day()),
+                    contribution_months::salary_basis.eq(salary),
+                    contribution_months::pension_employee.eq(pension),
+                    contribution_months::pension_employer.eq(rate(1_400)),
+                    contribution_months::sickness_employer.eq(rate(300)),
+                    contribution_months::accident_employer.eq(rate(50)),
+                    contribution_months::unemployment_employee.eq(rate(100)),
+                    contribution_months::unemployment_employer.eq(rate(100)),
+                    contribution_months::health_employee.eq(rate(150)),
+                    contribution_months::health_employer.eq(rate(300)),
+                    contribution_months::state_support.eq(support),
+                    contribution_months::due_date.eq(due),
+                    contribution_months::paid_on.eq(paid.then_some(due)),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// A health card of `person` at benefit `level`, valid through 2026.
+async fn plant_card(app: &TestApp, person: &'static str, level: i32) {
+    let now = app.clock.now();
+    app.write(move |conn| {
+        diesel::insert_into(health_cards::table)
+            .values((
+                health_cards::id.eq(format!("card-{person}")),
+                health_cards::person_id.eq(person),
+                health_cards::card_code.eq(format!("DN{level}790100000099")),
+                health_cards::object_code.eq("DN"),
+                health_cards::benefit_level.eq(level),
+                health_cards::valid_from.eq(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+                health_cards::valid_to.eq(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()),
+                health_cards::facility_code.eq("79071"),
+                health_cards::facility_name.eq("Trạm y tế Thử nghiệm"),
+                health_cards::five_year_date.eq(None::<NaiveDate>),
+                health_cards::issued_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
+}
+
+/// A citizen (token) whose book holds `months`, as person `person`.
+async fn insured(app: &TestApp, person: &'static str, months: Vec<Planted>) -> String {
+    let (me, token) = citizen(app).await;
+    plant(app, person, &me.personal_id, &me.full_name, months).await;
+    token
+}
+
+/// The (formula, value) of the explanation line `label` in `explanation`.
+fn line<'a>(explanation: &'a Value, label: &str) -> (&'a str, i64) {
+    let found = explanation["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["label"] == label)
+        .unwrap_or_else(|| panic!("no line {label} in {explanation}"));
+    (
+        found["formula"].as_str().unwrap(),
+        found["value"].as_i64().unwrap(),
+    )
+}
+
+/// Sunday 15 Nov 2026, 9:00.
+fn sunday_15_november() -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 15)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
 }
