@@ -67,6 +67,18 @@ test('a maternity claim filed on a phone, decided and paid by staff', async () =
     await mine.locator('.lead .tag', { hasText: vi('status.submitted') }).waitFor();
     assert.equal(await mine.locator(`a[href="${claimPath}/edit"]`).count(), 0);
     await scan(mine, 'claim submitted', found);
+
+    // A lump sum shows the comparison with staying in the system before it can be submitted.
+    await mine.goto(`${portal.baseURL}/account/claims/new/lump_sum`);
+    await mine.getByRole('radio', { name: vi('claims.value.out_of_si_twelve_months'), exact: true }).check();
+    await mine.getByRole('button', { name: vi('claims.form.save') }).click();
+    await mine.locator('#comparison').waitFor();
+    await mine.getByRole('button', { name: vi('enrol.submit') }).click();
+    await mine.locator('.error-summary a[href="#comparison-confirm"]').waitFor();
+    await scan(mine, 'lump sum with its comparison', found);
+    await mine.getByRole('button', { name: vi('claims.comparison.confirm') }).click();
+    await mine.locator('#comparison').waitFor();
+    assert.equal(await mine.getByRole('button', { name: vi('claims.comparison.confirm') }).count(), 0);
   } finally {
     await phone.close();
   }
@@ -98,7 +110,7 @@ test('a maternity claim filed on a phone, decided and paid by staff', async () =
       await mine.fill('#password', 'mua-xuan-tren-pho-2026');
       await mine.locator('main button[type=submit]').click();
       await mine.locator('.lead .tag', { hasText: t('status.approved') }).waitFor();
-      await mine.getByText('5.060.000 ₫', { exact: true }).waitFor();
+      await mine.getByRole('region', { name: t('claims.show.decision') }).getByText('5.060.000 ₫', { exact: true }).waitFor();
       await scan(mine, 'citizen claim approved (vi)', found);
 
       // Paid: the citizen sees the payment's reference, in both languages.

@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::form::{ClaimForm, ClaimKind};
+use super::rules::{Line, Unit};
 use crate::error::{AppError, FieldCode, FieldError};
+use crate::web::i18n::Lang;
+use crate::web::pages::PageContext;
 
 /// How a field is typed in and turned into JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,6 +287,33 @@ pub fn answers(form: &ClaimForm) -> Vec<Answer> {
             })
         })
         .collect()
+}
+
+/// An explanation line's value as the page shows it, by its unit (money, a percentage, months,
+/// days, yes or no).
+pub fn shown(ctx: &PageContext, line: &Line) -> String {
+    let decimal = |hundredths: i64| {
+        let (whole, rest) = (hundredths / 100, hundredths % 100);
+        let comma = if ctx.lang == Lang::Vi { "," } else { "." };
+        match rest {
+            0 => whole.to_string(),
+            r if r % 10 == 0 => format!("{whole}{comma}{}", r / 10),
+            r => format!("{whole}{comma}{r:02}"),
+        }
+    };
+    match line.unit {
+        Unit::Vnd => ctx.money(&line.value),
+        Unit::BasisPoints => format!("{}%", decimal(line.value)),
+        Unit::Months => ctx.duration(&u32::try_from(line.value).unwrap_or(0)),
+        Unit::Days => format!("{} {}", line.value, ctx.t("unit.working_days")),
+        Unit::HalfDays => format!(
+            "{} {}",
+            decimal(line.value * 50),
+            ctx.t("unit.working_days")
+        ),
+        Unit::Condition if line.value > 0 => ctx.t("common.yes").to_owned(),
+        Unit::Condition => ctx.t("common.no").to_owned(),
+    }
 }
 
 #[cfg(test)]

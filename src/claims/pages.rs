@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::documents::{self, DocumentKind};
 use super::fields::{self, Answer, AnswerValue, Field, Input};
 use super::flow::{self, Claim, Status};
-use super::form::ClaimKind;
+use super::form::{ClaimForm, ClaimKind};
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::CitizenSession;
 use crate::accounts::store::Account;
@@ -40,6 +40,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(upload)
         .service(document)
         .service(remove_document)
+        .service(comparison_read)
         .service(write_message)
         .service(submit)
         .service(withdraw);
@@ -318,8 +319,18 @@ struct ClaimPage {
 }
 
 impl ClaimPage {
+    /// How each figure is worked out, in the English the rules write it: on English pages.
+    fn formulas(&self) -> bool {
+        self.ctx.lang == crate::web::i18n::Lang::En
+    }
+
     fn can_change(&self) -> bool {
         matches!(self.claim.status, Status::Draft | Status::InfoRequested)
+    }
+
+    /// A lump sum whose comparison the citizen has not yet confirmed reading.
+    fn comparison_unread(&self) -> bool {
+        matches!(&self.claim.form, ClaimForm::LumpSum(f) if !f.comparison_read) && self.can_change()
     }
 
     fn can_withdraw(&self) -> bool {
@@ -402,6 +413,21 @@ async fn after<T>(
                 AppError::PayloadTooLarge => AppError::invalid("file", FieldCode::FileTooLarge),
                 other => other,
             };
+            // The confirmation of the lump-sum comparison is given in the comparison's box.
+            let error = match error {
+                AppError::Invalid(errors) => AppError::Invalid(
+                    errors
+                        .into_iter()
+                        .map(|mut e| {
+                            if e.field == "comparison_read" {
+                                e.field = "comparison-confirm".into();
+                            }
+                            e
+                        })
+                        .collect(),
+                ),
+                other => other,
+            };
             let errors = FormErrors::from_error(error, &ctx)?.labelled(|f| label_of(&ctx, f));
             claim_page(
                 state,
@@ -457,6 +483,34 @@ async fn upload(
         Err(error) => Err(error),
     };
     after(&state, ctx, account, id, stored, "#documents").await
+}
+
+/// The citizen confirms having read the lump-sum comparison shown on the claim's page.
+#[post("/account/claims/{id}/comparison-read")]
+async fn comparison_read(
+    state: Data<AppState>,
+    me: CitizenSession,
+    id: Path<String>,
+    PageForm(_): PageForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    let account = me.0.account;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let target = id.clone();
+    state
+        .db
+        .write(move |conn| {
+            let (_, form) = flow::changeable(conn, &account, &target)?;
+            match form {
+                ClaimForm::LumpSum(mut lump) => {
+                    lump.comparison_read = true;
+                    flow::update(conn, &account, &target, &ClaimForm::LumpSum(lump), now)
+                }
+                _ => Err(AppError::NotFound),
+            }
+        })
+        .await?;
+    Ok(see_other(&format!("/account/claims/{id}#comparison")))
 }
 
 #[get("/account/claims/{id}/documents/{document_id}")]

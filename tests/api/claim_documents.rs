@@ -271,4 +271,31 @@ on_both_backends! {
         assert_eq!(theirs.status, StatusCode::NOT_FOUND);
         assert_eq!(stored(&app).await, (1, 1, 1));
     }
+
+    async fn a_lump_sum_is_submitted_only_once_its_comparison_is_read(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (me, token) = citizen(&app).await;
+        let body = json!({ "kind": "lump_sum", "details": { "route": "out_of_si_twelve_months" } });
+        let draft = app.post_json_with("/api/v1/me/claims", &token, &[("Idempotency-Key", "lump-1")], &body).await;
+        let id = draft.body["id"].as_str().unwrap().to_owned();
+        let mut browser = Browser::new(&app);
+        browser.log_in(&me.email, &me.password).await;
+        let path = format!("/account/claims/{id}");
+        let page = browser.get(&path).await;
+        assert!(page.text.contains(&format!("{path}/comparison-read")), "{}", page.text);
+        let csrf = browser.csrf_token(&path).await;
+        let early = browser.post_form(&format!("{path}/submit"), &csrf, &[]).await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.text.contains("href=\"#comparison-confirm\""), "{}", early.text);
+        // Nobody else can confirm it for them.
+        let (other, _) = citizen(&app).await;
+        let mut stranger = Browser::new(&app);
+        stranger.log_in(&other.email, &other.password).await;
+        let theirs = stranger.csrf_token("/account/claims").await;
+        assert_eq!(stranger.post_form(&format!("{path}/comparison-read"), &theirs, &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(browser.post_form(&format!("{path}/comparison-read"), &csrf, &[]).await.status, StatusCode::SEE_OTHER);
+        let read = app.get_auth(&format!("/api/v1/me/claims/{id}"), &token).await;
+        assert_eq!(read.body["details"]["comparison_read"], true);
+        assert_eq!(browser.post_form(&format!("{path}/submit"), &csrf, &[]).await.status, StatusCode::SEE_OTHER);
+    }
 }
