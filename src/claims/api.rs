@@ -11,7 +11,7 @@ use super::flow::{self, Claim};
 use super::form::ClaimForm;
 use crate::accounts::tokens::ApiCaller;
 use crate::app::AppState;
-use crate::error::{AppError, BodyProblems, FieldCode, Problem};
+use crate::error::{AppError, BodyProblems, Problem};
 use crate::web::extract::{ApiJson, ApiUpload};
 use crate::web::idempotency::{IdempotencyKey, Keyed};
 
@@ -304,40 +304,8 @@ async fn upload(
     id: Path<String>,
     body: ApiUpload,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let kind = body
-        .fields
-        .get("kind")
-        .map(String::as_str)
-        .unwrap_or_default();
-    let kind = match kind {
-        "" => Err(AppError::invalid("kind", FieldCode::Required)),
-        text => DocumentKind::parse(text)
-            .ok_or_else(|| AppError::invalid("kind", FieldCode::InvalidFormat)),
-    }?;
-    let file = body
-        .file
-        .ok_or_else(|| AppError::invalid("file", FieldCode::Required))?;
-    // Refuse early, before the file is stored, when the claim cannot take it.
-    let account = caller.account.clone();
-    let target = id.clone();
-    state
-        .db
-        .read(move |conn| flow::changeable(conn, &account, &target).map(|_| ()))
-        .await?;
-    let now = state.clock.now();
-    let account = caller.account;
-    let stored = crate::documents::store(
-        &state,
-        &account.id.clone(),
-        file,
-        now,
-        move |conn, stored| {
-            let (row, form) = flow::changeable(conn, &account, &id)?;
-            documents::attach(conn, &row.id, &form, kind, stored, now)
-        },
-    )
-    .await?;
+    let kind = body.fields.get("kind").map(String::as_str);
+    let stored = documents::add(&state, caller.account, id.into_inner(), kind, body.file).await?;
     Ok(HttpResponse::Created().json(stored))
 }
 

@@ -245,6 +245,37 @@ pub fn detach(conn: &mut DbConn, claim_id: &str, document_id: &str) -> Result<St
     Ok(document.stored_name)
 }
 
+/// Adds an uploaded paper to the claim `claim_id` of `account`: the claim is looked up first
+/// (not yours: 404; no longer open to papers: 409), then the kind and the file are checked, then
+/// the file is stored and linked in one go ([`crate::documents::store`]).
+pub async fn add(
+    state: &AppState,
+    account: Account,
+    claim_id: String,
+    kind: Option<&str>,
+    file: Option<crate::documents::Upload>,
+) -> Result<ClaimDocument, AppError> {
+    let (reader, target) = (account.clone(), claim_id.clone());
+    state
+        .db
+        .read(move |conn| flow::changeable(conn, &reader, &target).map(|_| ()))
+        .await?;
+    let kind = match kind.unwrap_or_default() {
+        "" => Err(AppError::invalid("kind", FieldCode::Required)),
+        text => DocumentKind::parse(text)
+            .ok_or_else(|| AppError::invalid("kind", FieldCode::InvalidFormat)),
+    }?;
+    let file = file.ok_or_else(|| AppError::invalid("file", FieldCode::Required))?;
+    let now = state.clock.now();
+    let owner = account.id.clone();
+    crate::documents::store(state, &owner, file, now, move |conn, stored| {
+        // Checked again inside the transaction: the claim may have been submitted meanwhile.
+        let (row, form) = flow::changeable(conn, &account, &claim_id)?;
+        attach(conn, &row.id, &form, kind, stored, now)
+    })
+    .await
+}
+
 /// Removes a document from a claim that may still change: the rows in one transaction, then
 /// the bytes (a failure there leaves a file the orphan check reports, never a dangling row).
 pub async fn remove(

@@ -453,32 +453,10 @@ async fn upload(
 ) -> Result<HttpResponse, AppError> {
     let account = me.0.account;
     let id = id.into_inner();
-    // Not someone else's claim, and still open to papers, before anything is read as an error.
-    let (reader, target) = (account.clone(), id.clone());
-    state
-        .db
-        .read(move |conn| flow::changeable(conn, &reader, &target).map(|_| ()))
-        .await?;
     let stored = match upload {
         Ok(PageUpload { fields, file }) => {
-            let kind = fields
-                .get("kind")
-                .and_then(|k| DocumentKind::parse(k))
-                .ok_or_else(|| AppError::invalid("kind", FieldCode::Required));
-            match (kind, file) {
-                (Ok(kind), Some(file)) => {
-                    let now = state.clock.now();
-                    let (owner, target) = (account.clone(), id.clone());
-                    crate::documents::store(&state, &account.id, file, now, move |conn, stored| {
-                        let (row, form) = flow::changeable(conn, &owner, &target)?;
-                        documents::attach(conn, &row.id, &form, kind, stored, now)
-                    })
-                    .await
-                    .map(|_| ())
-                }
-                (Err(error), _) => Err(error),
-                (_, None) => Err(AppError::invalid("file", FieldCode::Required)),
-            }
+            let kind = fields.get("kind").map(String::as_str);
+            documents::add(&state, account.clone(), id.clone(), kind, file).await
         }
         Err(error) => Err(error),
     };
