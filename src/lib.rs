@@ -65,11 +65,13 @@ pub mod policy;
 pub mod sealed;
 pub mod secrets;
 pub mod telemetry;
+pub mod text;
 pub mod web;
 
 pub mod accounts;
 pub mod api_clients;
 pub mod claims;
+pub mod content;
 pub mod declarations;
 pub mod demo;
 pub mod documents;

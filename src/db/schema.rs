@@ -401,6 +401,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    content_items (id) {
+        id -> Text,
+        group_id -> Text,
+        kind -> Text,
+        lang -> Text,
+        slug -> Text,
+        status -> Text,
+        publish_at -> Nullable<Timestamp>,
+        category -> Text,
+        tags -> Text,
+        title -> Text,
+        summary -> Text,
+        body_md -> Text,
+        facts -> Text,
+        search_title -> Text,
+        search_body -> Text,
+        revision -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_revisions (item_id, revision) {
+        item_id -> Text,
+        revision -> Integer,
+        title -> Text,
+        summary -> Text,
+        body_md -> Text,
+        facts -> Text,
+        author_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(content_revisions -> content_items (item_id));
 diesel::joinable!(contribution_months -> people (person_id));
 diesel::joinable!(contribution_months -> employers (employer_id));
 diesel::joinable!(employment_periods -> people (person_id));
@@ -448,6 +485,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     claim_events,
     claim_messages,
     claim_documents,
+    content_items,
+    content_revisions,
     public_holidays,
     payout_accounts,
 );

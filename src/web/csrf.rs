@@ -27,7 +27,7 @@ pub fn cookie_name(secure: bool) -> &'static str {
 #[derive(Clone)]
 struct BrowserSecret(String);
 
-/// Middleware: gives every browser a CSRF cookie the first time it asks for anything.
+/// Middleware: gives every browser a CSRF cookie the first time it asks for anything personal.
 pub async fn ensure_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -41,7 +41,14 @@ pub async fn ensure_cookie(
     let secret = existing.or_else(|| fresh.clone()).unwrap_or_default();
     req.extensions_mut().insert(BrowserSecret(secret));
     let mut res = next.call(req).await?;
-    if let Some(value) = fresh {
+    // A page any cache may keep must not carry one browser's cookie to others; such pages have
+    // no forms to protect, and the next personal page sets the cookie.
+    let shared = res
+        .headers()
+        .get(actix_web::http::header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("public"));
+    if let Some(value) = fresh.filter(|_| !shared) {
         let cookie = Cookie::build(cookie_name(secure), value)
             .path("/")
             .secure(secure)

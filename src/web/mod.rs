@@ -2,6 +2,7 @@
 //! headers, error shaping, rate limits, languages, page rendering and static assets.
 
 pub mod assets;
+pub mod cache;
 pub mod client;
 pub mod csrf;
 pub mod errors;

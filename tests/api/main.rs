@@ -15,6 +15,7 @@ mod calculators;
 mod claim_documents;
 mod claim_kinds;
 mod claims;
+mod content;
 mod email;
 mod enrolment;
 mod openapi;

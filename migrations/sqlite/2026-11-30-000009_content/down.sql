@@ -1,0 +1,2 @@
+DROP TABLE content_revisions;
+DROP TABLE content_items;
