@@ -130,19 +130,15 @@ pub fn drafts(now: crate::clock::Timestamp) -> Result<Vec<Draft>, AppError> {
         }
     }
     for a in articles {
+        // One slug for both languages, so the language switch keeps the page.
         for (lang, text) in [("vi", &a.vi), ("en", &a.en)] {
-            let slug = if lang == "vi" {
-                a.slug.clone()
-            } else {
-                slug_of(&text.title)
-            };
             drafts.push(Draft {
                 category: a.category.clone(),
                 tags: a.tags.clone(),
                 title: text.title.clone(),
                 summary: text.summary.clone(),
                 body_md: text.body_md.clone(),
-                ..published(Kind::Article, lang, &slug, format!("article:{}", a.slug))
+                ..published(Kind::Article, lang, &a.slug, format!("article:{}", a.slug))
             });
         }
     }

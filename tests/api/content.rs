@@ -172,4 +172,27 @@ on_both_backends! {
         let changed = app.client().get(app.url("/api/v1/procedures/T-09")).insert_header(("if-none-match", etag.as_str())).send().await.unwrap();
         assert_eq!(changed.status(), StatusCode::OK);
     }
+
+    async fn every_portal_link_in_the_seed_leads_somewhere(backend) {
+        let app = TestApp::spawn(backend).await;
+        let citizen = crate::support::Citizen::new();
+        app.registered_citizen(&citizen).await;
+        let mut browser = crate::support::Browser::new(&app);
+        browser.log_in(&citizen.email, &citizen.password).await;
+        let mut paths: Vec<String> = Vec::new();
+        for file in ["procedures", "faqs", "articles"] {
+            let text = std::fs::read_to_string(format!("{}/src/content/seed/{file}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            for piece in text.split("(/").skip(1).chain(text.split("\"online_form\": \"/").skip(1)) {
+                let path: String = piece.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_')).collect();
+                paths.push(format!("/{path}"));
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        assert!(paths.len() >= 8, "{paths:?}");
+        for path in paths {
+            let reply = browser.get(&path).await;
+            assert_eq!(reply.status, StatusCode::OK, "{path}");
+        }
+    }
 }
