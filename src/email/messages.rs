@@ -48,7 +48,13 @@ impl Message<'_> {
         let action_label = catalog
             .text(&format!("email.{}.action", self.kind))
             .to_owned();
-        let footer = catalog.text("email.footer");
+        // Security notices say what to do if it was not you, not "ignore this email".
+        let own_footer = format!("email.{}.footer", self.kind);
+        let footer = if catalog.has(&own_footer) {
+            catalog.text(&own_footer)
+        } else {
+            catalog.text("email.footer")
+        };
         let action = self.link.map(|link| (action_label.as_str(), link));
 
         let mut text = format!("{greeting}\n\n{}\n\n", paragraphs.join("\n\n"));
@@ -199,5 +205,18 @@ mod tests {
     fn names_are_escaped_in_html() {
         let email = password_changed(Lang::En, "a@b.vn", "<script>", "https://x/");
         assert!(!email.html.contains("<script>"));
+    }
+
+    #[test]
+    fn security_notices_say_what_to_do_if_it_was_not_you() {
+        let notice = password_changed(Lang::Vi, "a@b.vn", "Lan", "https://x/");
+        assert!(
+            notice.text.contains("đặt lại mật khẩu ngay"),
+            "{}",
+            notice.text
+        );
+        assert!(!notice.text.contains("bỏ qua email"), "{}", notice.text);
+        let ordinary = verify_email(Lang::Vi, "a@b.vn", "Lan", "https://x/verify");
+        assert!(ordinary.text.contains("bỏ qua email"), "{}", ordinary.text);
     }
 }
