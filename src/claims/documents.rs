@@ -223,6 +223,27 @@ pub fn attach(
     })
 }
 
+/// The paper of `kind` with these bytes, if the claim already holds it.
+fn already_sent(
+    conn: &mut DbConn,
+    claim_id: &str,
+    kind: DocumentKind,
+    sha256: &str,
+) -> Result<Option<ClaimDocument>, AppError> {
+    let id: Option<String> = claim_documents::table
+        .inner_join(documents::table)
+        .filter(claim_documents::claim_id.eq(claim_id))
+        .filter(claim_documents::kind.eq(kind.as_str()))
+        .filter(documents::sha256.eq(sha256))
+        .select(documents::id)
+        .first(conn)
+        .optional()?;
+    match id {
+        Some(id) => Ok(of_claim(conn, claim_id)?.into_iter().find(|d| d.id == id)),
+        None => Ok(None),
+    }
+}
+
 /// The document `document_id` of claim `claim_id` (the caller has checked who may read the
 /// claim); not found when it belongs to another claim.
 pub fn find(conn: &mut DbConn, claim_id: &str, document_id: &str) -> Result<Document, AppError> {
@@ -266,6 +287,16 @@ pub async fn add(
             .ok_or_else(|| AppError::invalid("kind", FieldCode::InvalidFormat)),
     }?;
     let file = file.ok_or_else(|| AppError::invalid("file", FieldCode::Required))?;
+    // A phone that retries an upload it thinks failed gets the paper it already sent.
+    let sha256 = crate::documents::digest(&file.bytes);
+    let target = claim_id.clone();
+    let sent = state
+        .db
+        .read(move |conn| already_sent(conn, &target, kind, &sha256))
+        .await?;
+    if let Some(document) = sent {
+        return Ok(document);
+    }
     let now = state.clock.now();
     let owner = account.id.clone();
     crate::documents::store(state, &owner, file, now, move |conn, stored| {

@@ -101,7 +101,7 @@ where
         content_type: content_type.to_owned(),
         size: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
     };
-    let sha256 = hex(&Sha256::digest(&upload.bytes));
+    let sha256 = digest(&upload.bytes);
     let stored_name = document.stored_name.clone();
     let quota = state.settings.limits.document_bytes_per_account;
     state
@@ -233,6 +233,11 @@ pub fn response(document: &Document, bytes: Bytes) -> actix_web::HttpResponse {
         .insert_header(("Cache-Control", "private, no-store"))
         .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
         .body(bytes)
+}
+
+/// The hex SHA-256 of a file's bytes, as stored beside it.
+pub fn digest(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

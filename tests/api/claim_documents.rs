@@ -155,11 +155,16 @@ on_both_backends! {
         assert_eq!(stored(&app).await, (1, 1, 1));
 
         // Ten papers per claim at most.
+        // The same paper sent again (a retry from a flaky phone) is the one already held.
+        let again = upload(&app, &token, &id, "birth_certificate", ("giấy chứng sinh (1).pdf", PDF)).await;
+        assert_eq!((again.status, again.body["id"].as_str()), (StatusCode::CREATED, Some(doc.as_str())), "{}", again.text);
+        assert_eq!(stored(&app).await, (1, 1, 1));
+        let page = |n: usize| [PDF, format!("% trang {n}\n").as_bytes()].concat();
         for n in 2..=10 {
-            let more = upload(&app, &token, &id, "other", (&format!("trang-{n}.pdf"), PDF)).await;
+            let more = upload(&app, &token, &id, "other", (&format!("trang-{n}.pdf"), &page(n))).await;
             assert_eq!(more.status, StatusCode::CREATED, "{}", more.text);
         }
-        let eleventh = upload(&app, &token, &id, "other", ("trang-11.pdf", PDF)).await;
+        let eleventh = upload(&app, &token, &id, "other", ("trang-11.pdf", &page(11))).await;
         assert_eq!(field_codes(&eleventh), pair("file", "too_many_files"));
         assert_eq!(stored(&app).await, (10, 10, 10));
 
