@@ -68,3 +68,26 @@ pub struct Facts {
     #[schema(nullable = false, example = "/account/claims/new/maternity")]
     pub online_form: Option<String>,
 }
+
+/// The categories, in the order the catalogue shows them (a citizen's life: joining, paying,
+/// health, the benefits, the record).
+pub const CATEGORIES: [&str; 10] = [
+    "registration",
+    "voluntary_si",
+    "health_insurance",
+    "sickness_maternity",
+    "unemployment",
+    "lump_sum",
+    "pension",
+    "survivors",
+    "reimbursement",
+    "records",
+];
+
+/// Where `category` comes in [`CATEGORIES`] (unknown ones last).
+pub fn category_rank(category: &str) -> usize {
+    CATEGORIES
+        .iter()
+        .position(|c| *c == category)
+        .unwrap_or(CATEGORIES.len())
+}

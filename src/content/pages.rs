@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, get};
 use askama::Template;
 
 use super::api::ListQuery;
-use super::model::Kind;
+use super::model::{Kind, category_rank};
 use super::search::Query;
 use super::store;
 use super::view::{self, Full, Summary};
@@ -49,7 +49,40 @@ struct ListPage {
     /// `procedures`, `articles`, `faq` or `search`.
     section: &'static str,
     q: String,
-    groups: Vec<(Kind, Vec<Summary>)>,
+    /// Each group's heading key and id, and its items.
+    groups: Vec<Group>,
+}
+
+struct Group {
+    id: String,
+    heading_key: String,
+    items: Vec<Summary>,
+}
+
+impl Group {
+    fn of_kind(kind: Kind, items: Vec<Summary>) -> Self {
+        Self {
+            id: kind.as_str().to_owned(),
+            heading_key: format!("content.kind.{}", kind.as_str()),
+            items,
+        }
+    }
+
+    /// The items in their categories, in the order the categories first appear.
+    fn by_category(items: Vec<Summary>) -> Vec<Self> {
+        let mut groups: Vec<Self> = Vec::new();
+        for item in items {
+            match groups.iter_mut().find(|g| g.id == item.category) {
+                Some(group) => group.items.push(item),
+                None => groups.push(Self {
+                    id: item.category.clone(),
+                    heading_key: format!("content.category.{}", item.category),
+                    items: vec![item],
+                }),
+            }
+        }
+        groups
+    }
 }
 
 impl ListPage {
@@ -61,10 +94,6 @@ impl ListPage {
         format!("content.{}.lead", self.section)
     }
 
-    fn kind_key(&self, kind: &Kind) -> String {
-        format!("content.kind.{}", kind.as_str())
-    }
-
     fn href(&self, item: &Summary) -> String {
         match item.kind {
             Kind::Procedure => format!("/procedures/{}", item.slug),
@@ -74,7 +103,7 @@ impl ListPage {
     }
 
     fn any(&self) -> bool {
-        self.groups.iter().any(|(_, items)| !items.is_empty())
+        self.groups.iter().any(|g| !g.items.is_empty())
     }
 }
 
@@ -111,7 +140,8 @@ async fn search(
     let mut groups = Vec::new();
     if words.is_some() {
         for kind in [Kind::Procedure, Kind::Faq, Kind::Article] {
-            groups.push((kind, items(&state, kind, lang, words.clone(), 20).await?));
+            let found = items(&state, kind, lang, words.clone(), 20).await?;
+            groups.push(Group::of_kind(kind, found));
         }
     }
     let shared = ctx.viewer.is_none();
@@ -137,7 +167,20 @@ async fn section(
 ) -> Result<HttpResponse, AppError> {
     let text = query.q.clone().unwrap_or_default();
     let words = Query::parse(&text);
+    let searched = words.is_some();
     let found = items(state, kind, ctx.lang.code(), words, 200).await?;
+    // A search lists the best first; the catalogue is shown by category.
+    let groups = if searched || kind != Kind::Procedure {
+        vec![Group::of_kind(kind, found)]
+    } else {
+        let mut found = found;
+        found.sort_by(|a, b| {
+            category_rank(&a.category)
+                .cmp(&category_rank(&b.category))
+                .then_with(|| a.title.cmp(&b.title))
+        });
+        Group::by_category(found)
+    };
     let shared = ctx.viewer.is_none();
     cached(
         &req,
@@ -145,7 +188,7 @@ async fn section(
         &ListPage {
             section,
             q: text,
-            groups: vec![(kind, found)],
+            groups,
             ctx,
         },
     )
