@@ -226,7 +226,14 @@ async fn read(
 #[template(path = "questions/mine.html")]
 struct MinePage {
     ctx: PageContext,
+    /// Just asked: say it was received.
+    asked: bool,
     questions: Vec<Question>,
+}
+
+#[derive(Deserialize)]
+struct AskedQuery {
+    asked: Option<String>,
 }
 
 #[get("/account/questions")]
@@ -234,13 +241,18 @@ async fn mine(
     ctx: PageContext,
     state: Data<AppState>,
     me: CitizenSession,
+    query: Query<AskedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let account_id = me.0.account.id;
     let questions = state
         .db
         .read(move |conn| Ok(questions::mine(conn, &account_id)?))
         .await?;
-    ok(&MinePage { ctx, questions })
+    ok(&MinePage {
+        ctx,
+        asked: query.asked.is_some(),
+        questions,
+    })
 }
 
 // --- staff ---
