@@ -37,6 +37,32 @@ pub const TOPICS: [&str; 10] = [
 /// How long an emailed confirmation link stays good.
 const CONFIRM_HOURS: i64 = 48;
 
+/// Questions one asker (an account, or an email address) may send in a day: enough for anyone
+/// with real questions, and a cap on the confirmation emails a stranger can trigger to an address.
+const PER_DAY: i64 = 5;
+
+/// Refuses a question over the daily cap of the asker's account or address.
+fn within_daily_cap(
+    conn: &mut DbConn,
+    account_id: Option<&str>,
+    email: Option<&str>,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let mut recent = questions::table
+        .filter(questions::created_at.gt(now - chrono::Duration::days(1)))
+        .into_boxed();
+    recent = match (account_id, email) {
+        (Some(account), _) => recent.filter(questions::account_id.eq(account.to_owned())),
+        (None, Some(email)) => recent.filter(questions::email.eq(email.to_owned())),
+        (None, None) => return Ok(()),
+    };
+    let count: i64 = recent.count().get_result(conn)?;
+    if count >= PER_DAY {
+        return Err(AppError::TooManyRequests { retry_after: 3600 });
+    }
+    Ok(())
+}
+
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = questions)]
 pub struct Question {
@@ -158,20 +184,24 @@ pub fn ask(
     now: Timestamp,
 ) -> Result<String, AppError> {
     match asker {
-        Asker::Citizen(account) => Ok(insert(
-            conn,
-            ask,
-            Some(&account.id),
-            None,
-            &account.locale,
-            None,
-            now,
-        )?),
+        Asker::Citizen(account) => {
+            within_daily_cap(conn, Some(&account.id), None, now)?;
+            Ok(insert(
+                conn,
+                ask,
+                Some(&account.id),
+                None,
+                &account.locale,
+                None,
+                now,
+            )?)
+        }
         Asker::Anonymous { email, lang } => {
             let email = EmailAddress::parse(email)
                 .map_err(|code| AppError::invalid("email", code))?
                 .as_str()
                 .to_owned();
+            within_daily_cap(conn, None, Some(&email), now)?;
             let token = random_token();
             let expires = now + chrono::Duration::hours(CONFIRM_HOURS);
             let id = insert(

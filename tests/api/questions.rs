@@ -219,6 +219,18 @@ on_both_backends! {
         assert!(late.text.contains(&ansinh::web::i18n::Lang::Vi.catalog().text("questions.confirm_failed.title").to_owned()));
     }
 
+    async fn one_address_sends_at_most_five_questions_a_day(backend) {
+        let app = TestApp::spawn_at(backend, start()).await;
+        let mut visitor = Browser::new(&app);
+        let question = [("topic", "records"), ("body", "Làm sao để sửa ngày sinh trong sổ?"), ("email", "nhieu@example.vn")];
+        for _ in 0..5 {
+            assert_eq!(ask(&mut visitor, &question).await.status, StatusCode::OK);
+        }
+        assert_eq!(ask(&mut visitor, &question).await.status, StatusCode::TOO_MANY_REQUESTS);
+        app.clock.advance(chrono::Duration::hours(25));
+        assert_eq!(ask(&mut visitor, &question).await.status, StatusCode::OK, "the cap is per day");
+    }
+
     async fn nobody_else_reads_a_question(backend) {
         let app = TestApp::spawn_at(backend, start()).await;
         let (asker, other) = (Citizen::new(), Citizen::new());
