@@ -437,6 +437,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    questions (id) {
+        id -> Text,
+        account_id -> Nullable<Text>,
+        email -> Nullable<Text>,
+        email_confirmed_at -> Nullable<Timestamp>,
+        confirm_token_hash -> Nullable<Text>,
+        confirm_expires_at -> Nullable<Timestamp>,
+        read_token_hash -> Nullable<Text>,
+        locale -> Text,
+        topic -> Text,
+        body -> Text,
+        consent_publish -> Bool,
+        status -> Text,
+        answer_md -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        faq_item_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(content_revisions -> content_items (item_id));
 diesel::joinable!(contribution_months -> people (person_id));
 diesel::joinable!(contribution_months -> employers (employer_id));
@@ -487,6 +509,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     claim_documents,
     content_items,
     content_revisions,
+    questions,
     public_holidays,
     payout_accounts,
 );

@@ -23,6 +23,7 @@ mod operations;
 mod pages;
 mod payout;
 mod policy_admin;
+mod questions;
 mod retirement;
 mod schema;
 mod staff;
