@@ -3,7 +3,7 @@
 // maternity claim form. The pages are scanned with axe-core in Vietnamese and in English.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CATALOG, launchBrowser, scan, startPortal } from './harness.js';
+import { CATALOG, launchBrowser, scan, signInAdmin, startPortal } from './harness.js';
 
 let portal;
 let browser;
@@ -63,8 +63,34 @@ test('search from the home page, open a procedure and follow it to the online fo
     await page.locator('main .results a').first().click();
     await page.getByRole('heading', { level: 1 }).waitFor();
     await scan(page, 'article (vi)', found);
+
+    // Not answered there: the citizen asks, staff answer.
+    await page.goto(`${portal.baseURL}/faq?lang=vi`);
+    await page.getByRole('link', { name: vi('questions.ask.link') }).click();
+    await scan(page, 'ask a question (vi)', found);
+    await page.selectOption('#topic', 'unemployment');
+    await page.fill('#body', 'Tôi nghỉ việc tháng trước, bao lâu thì nhận được trợ cấp thất nghiệp?');
+    await page.getByRole('button', { name: vi('questions.ask.submit') }).click();
+    await page.getByRole('heading', { level: 1, name: vi('questions.mine.title') }).waitFor();
+    await scan(page, 'my questions (vi)', found);
   } finally {
     await phone.close();
+  }
+  const desk = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'vi-VN' });
+  desk.setDefaultTimeout(10_000);
+  try {
+    const page = await desk.newPage();
+    await signInAdmin(page, portal.baseURL);
+    await page.goto(`${portal.baseURL}/admin/questions`);
+    await scan(page, 'questions queue', found);
+    await page.locator('main a[href^="/admin/questions/"]').first().click();
+    await page.fill('#answer', 'Trung tâm Dịch vụ việc làm quyết định trong khoảng 15–20 ngày làm việc.');
+    await scan(page, 'question to answer', found);
+    await page.getByRole('button', { name: vi('questions.admin.send_answer') }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await scan(page, 'question answered', found);
+  } finally {
+    await desk.close();
   }
   assert.deepEqual(found, [], 'accessibility violations');
 });
