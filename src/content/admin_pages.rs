@@ -179,8 +179,8 @@ async fn list(
     let rows = items
         .into_iter()
         .map(|item| Row {
-            kind: editing::kind_of(&item),
-            status: editing::status_of(&item),
+            kind: item.kind(),
+            status: item.status(),
             id: item.id,
             title: item.title,
             lang: item.lang,
@@ -336,7 +336,7 @@ impl EditPage {
     }
 
     fn status(&self) -> Option<Status> {
-        self.stored.as_ref().map(|s| editing::status_of(&s.item))
+        self.stored.as_ref().map(|s| s.item.status())
     }
 
     fn status_key(&self) -> &'static str {
@@ -364,7 +364,7 @@ impl EditPage {
     /// Where the public can read the item, while it is public.
     fn public_href(&self) -> Option<String> {
         let stored = self.stored.as_ref()?;
-        let public = match editing::status_of(&stored.item) {
+        let public = match stored.item.status() {
             Status::Published => true,
             Status::Scheduled => stored.item.publish_at.is_some_and(|at| at <= self.now),
             Status::Draft | Status::Archived => false,
@@ -533,7 +533,7 @@ async fn edit_form(
         notice: notice(&ctx, &done),
         now: state.clock.now(),
         post_to: format!("/admin/content/{}", stored.item.id),
-        kind: editing::kind_of(&stored.item),
+        kind: stored.item.kind(),
         lang: editing::lang_code(&stored.item.lang).unwrap_or("vi"),
         stored: Some(stored),
         translating: None,
@@ -561,7 +561,7 @@ async fn update(
     };
     let page = EditPage {
         post_to: format!("/admin/content/{}", stored.item.id),
-        kind: editing::kind_of(&stored.item),
+        kind: stored.item.kind(),
         lang: editing::lang_code(&stored.item.lang).unwrap_or("vi"),
         stored: Some(stored),
         translating: None,
@@ -593,7 +593,7 @@ async fn translation_form(
     ok(&EditPage {
         ctx,
         post_to: format!("/admin/content/{}/translation", source.item.id),
-        kind: editing::kind_of(&source.item),
+        kind: source.item.kind(),
         lang,
         form: ItemForm::of(&Text::of(&source.item)),
         stored: None,
@@ -616,7 +616,7 @@ async fn create_translation(
 ) -> Result<HttpResponse, AppError> {
     editor(&me)?;
     let source = stored(&state, id.into_inner()).await?;
-    let kind = editing::kind_of(&source.item);
+    let kind = source.item.kind();
     let lang = editing::other_lang(&source.item.lang);
     let target = Target::New {
         kind,
@@ -904,7 +904,7 @@ async fn compare(
         section("content.admin.field.summary", &old.summary, &item.summary),
         section("content.admin.field.body", &old.body_md, &item.body_md),
     ];
-    if editing::kind_of(&item) == Kind::Procedure {
+    if item.kind() == Kind::Procedure {
         sections.push(section(
             "content.admin.facts",
             &facts_lines(&ctx, &old.facts()),

@@ -65,16 +65,6 @@ pub fn sibling(conn: &mut DbConn, item: &Item) -> QueryResult<Option<Item>> {
         .optional()
 }
 
-/// The kind of a stored item.
-pub fn kind_of(item: &Item) -> Kind {
-    Kind::parse(&item.kind).unwrap_or(Kind::Article)
-}
-
-/// The state of a stored item.
-pub fn status_of(item: &Item) -> Status {
-    Status::parse(&item.status).unwrap_or(Status::Draft)
-}
-
 /// A language code as the content tables hold it.
 pub fn lang_code(raw: &str) -> Option<&'static str> {
     match raw {
@@ -557,7 +547,7 @@ pub fn apply(
             if base_revision.is_some_and(|base| base != item.revision) && Text::of(&item) != *text {
                 return Ok(Err(vec![refuse("", Problem::Stale)]));
             }
-            let kind = kind_of(&item);
+            let kind = item.kind();
             let lang = lang_code(&item.lang).unwrap_or("vi");
             let group_id = item.group_id.clone();
             (Some(item), kind, lang, group_id)
@@ -578,7 +568,7 @@ pub fn apply(
 
     let current = existing
         .as_ref()
-        .map(|item| (status_of(item), item.publish_at));
+        .map(|item| (item.status(), item.publish_at));
     let (status, publish_at) = change.outcome(current, now);
     let text_changed = existing.as_ref().is_none_or(|item| Text::of(item) != *text);
     let state_changed = current != Some((status, publish_at));
@@ -705,11 +695,11 @@ pub fn restore(
     let item = item(conn, id)?.ok_or(AppError::NotFound)?;
     let old = self::revision(conn, id, revision)?.ok_or(AppError::NotFound)?;
     let draft = Draft {
-        kind: kind_of(&item),
+        kind: item.kind(),
         lang: lang_code(&item.lang).unwrap_or("vi"),
         slug: item.slug.clone(),
         group_id: item.group_id.clone(),
-        status: status_of(&item),
+        status: item.status(),
         publish_at: item.publish_at,
         category: item.category.clone(),
         tags: item.tags(),
