@@ -47,6 +47,9 @@
 //!   timeline and messages; working-day deadlines and the pure rules of the six claim types.
 //! - [`payout`] — the citizen's payout bank account: in their own name, sealed at rest,
 //!   changed only with the password again, each change emailed and audited.
+//! - [`content`] — policy content (procedures, articles, FAQ) in Vietnamese and English: public
+//!   pages and API, search without accents, and editing at `/admin/content` with previews,
+//!   scheduling, revisions, diffs and restores.
 //! - [`api_clients`] — third-party applications and their OAuth2 client-credentials tokens.
 //! - [`demo`] — demo data for the embedded default (clearly marked as demo).
 //!

@@ -17,6 +17,12 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Procedure, Kind::Article, Kind::Faq];
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Procedure => "procedure",
@@ -39,6 +45,17 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Scheduled,
+        Status::Published,
+        Status::Archived,
+    ];
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == raw)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",

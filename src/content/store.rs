@@ -35,6 +35,15 @@ pub struct Item {
 }
 
 impl Item {
+    pub fn kind(&self) -> Kind {
+        // The table's CHECK constraint admits the three kinds only.
+        Kind::parse(&self.kind).unwrap_or(Kind::Faq)
+    }
+
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Draft)
+    }
+
     pub fn facts(&self) -> Facts {
         serde_json::from_str(&self.facts).unwrap_or_default()
     }
@@ -197,12 +206,7 @@ pub fn translation(
     lang: &str,
     now: Timestamp,
 ) -> QueryResult<Option<String>> {
-    let kind = match item.kind.as_str() {
-        "procedure" => Kind::Procedure,
-        "article" => Kind::Article,
-        _ => Kind::Faq,
-    };
-    public(kind, lang, now)
+    public(item.kind(), lang, now)
         .filter(content_items::group_id.eq(&item.group_id))
         .select(content_items::slug)
         .first(conn)

@@ -62,14 +62,6 @@ pub struct Full {
     pub translation: Option<String>,
 }
 
-fn kind_of(item: &Item) -> Kind {
-    match item.kind.as_str() {
-        "procedure" => Kind::Procedure,
-        "article" => Kind::Article,
-        _ => Kind::Faq,
-    }
-}
-
 pub fn summary(item: &Item, query: Option<&Query>) -> Summary {
     let snippet = query
         .map(|q| {
@@ -78,7 +70,7 @@ pub fn summary(item: &Item, query: Option<&Query>) -> Summary {
         })
         .unwrap_or_default();
     Summary {
-        kind: kind_of(item),
+        kind: item.kind(),
         slug: item.slug.clone(),
         title: item.title.clone(),
         summary: item.summary.clone(),
@@ -91,7 +83,7 @@ pub fn summary(item: &Item, query: Option<&Query>) -> Summary {
 
 pub fn full(conn: &mut DbConn, item: &Item, now: Timestamp) -> Result<Full, AppError> {
     let other = if item.lang == "vi" { "en" } else { "vi" };
-    let kind = kind_of(item);
+    let kind = item.kind();
     Ok(Full {
         kind,
         slug: item.slug.clone(),

@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::totp::{self, Enrolment};
-use crate::accounts::model::AccountKind;
+use crate::accounts::model::{AccountKind, Role};
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::{self, SignedIn, StaffSession};
 use crate::app::AppState;
@@ -153,6 +153,8 @@ struct AdminHome {
     ctx: PageContext,
     name: String,
     role: String,
+    /// Content editors and administrators edit the public content.
+    edits_content: bool,
 }
 
 #[get("/admin")]
@@ -161,9 +163,11 @@ async fn home(ctx: PageContext, StaffSession(me): StaffSession) -> Result<HttpRe
         .role()
         .map(|r| ctx.t(&format!("role.{}", r.as_str())).to_owned())
         .unwrap_or_default();
+    let edits_content = matches!(me.role(), Some(Role::ContentEditor | Role::Admin));
     ok(&AdminHome {
         ctx,
         name: me.account.full_name,
         role,
+        edits_content,
     })
 }

@@ -84,17 +84,18 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> AppError 
     AppError::Malformed { field, detail }
 }
 
-/// A submitted HTML form. The CSRF check (token + Origin/Sec-Fetch-Site) runs before the
-/// fields are even parsed; form fields are strings and validated by the feature's `parse`.
-pub struct PageForm<T>(pub T);
+/// A submitted HTML form of at most `LIMIT` bytes (64 KiB unless a page needs more, like an
+/// article's Markdown). The CSRF check (token + Origin/Sec-Fetch-Site) runs before the fields
+/// are even parsed; form fields are strings and validated by the feature's `parse`.
+pub struct PageForm<T, const LIMIT: usize = BODY_LIMIT>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for PageForm<T, LIMIT> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
-        let body = read_body(&req, payload, BODY_LIMIT);
+        let body = read_body(&req, payload, LIMIT);
         Box::pin(async move {
             crate::web::csrf::check_origin(&req)?;
             if req.content_type() != "application/x-www-form-urlencoded" {

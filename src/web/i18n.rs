@@ -80,6 +80,12 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// The text for `key` in this language (pages use [`crate::web::pages::PageContext::t`];
+    /// this serves text shown in another language than the page's, such as a preview).
+    pub fn t(self, key: &str) -> &str {
+        self.catalog().text(key)
+    }
+
     pub fn catalog(self) -> &'static Catalog {
         match self {
             Self::Vi => &VI,

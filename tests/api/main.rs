@@ -16,6 +16,7 @@ mod claim_documents;
 mod claim_kinds;
 mod claims;
 mod content;
+mod content_admin;
 mod email;
 mod enrolment;
 mod openapi;
