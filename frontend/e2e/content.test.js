@@ -38,6 +38,10 @@ test('search from the home page, open a procedure and follow it to the online fo
     await page.getByRole('heading', { level: 1 }).waitFor();
     assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /thai sản/i);
     await scan(page, 'procedure (vi)', found);
+    // Readable on a 320-px screen: nothing wider than the screen.
+    await page.setViewportSize({ width: 320, height: 640 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'no sideways scrolling at 320 px');
+    await page.setViewportSize({ width: 360, height: 740 });
 
     // The procedure leads to its online form, through sign-in.
     await page.getByRole('link', { name: vi('content.procedure.online') }).click();

@@ -195,4 +195,26 @@ on_both_backends! {
             assert_eq!(reply.status, StatusCode::OK, "{path}");
         }
     }
+
+    async fn each_public_page_is_under_30_kb_compressed_with_its_css(backend) {
+        let app = TestApp::spawn(backend).await;
+        // The client here does not decompress: the body is what travels.
+        let gzipped = |path: String| {
+            let app = &app;
+            async move {
+                let mut reply = app.client().get(app.url(&path)).insert_header(("accept-encoding", "gzip")).send().await.unwrap();
+                assert_eq!(reply.status(), StatusCode::OK, "{path}");
+                let encoding = reply.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_owned());
+                assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");
+                reply.body().limit(1 << 20).await.unwrap().len()
+            }
+        };
+        let home = app.get("/").await;
+        let css = home.text.split("href=\"/static/app.css").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let css = gzipped(format!("/static/app.css{css}")).await;
+        for path in ["/", "/procedures", "/procedures/AS-05", "/faq", "/articles", "/search?q=thai+san", "/questions/new"] {
+            let page = gzipped(path.to_owned()).await;
+            assert!(page + css < 30 * 1024, "{path}: {page} + {css} bytes");
+        }
+    }
 }
