@@ -9,6 +9,14 @@ use chrono::{NaiveDateTime, SubsecRound, Utc};
 /// PostgreSQL keeps microseconds, so finer values would differ between backends).
 pub type Timestamp = NaiveDateTime;
 
+/// Vietnam's offset from UTC (no daylight saving): people type and read times in it.
+pub const VIETNAM_OFFSET_HOURS: i64 = 7;
+
+/// A stored UTC instant as Vietnam reads it.
+pub fn in_vietnam(at: Timestamp) -> NaiveDateTime {
+    at + chrono::Duration::hours(VIETNAM_OFFSET_HOURS)
+}
+
 #[derive(Debug, Default)]
 pub struct Clock {
     /// Seconds added to the system time; only tests change it.

@@ -54,7 +54,7 @@ fn editor(me: &StaffSession) -> Result<(), AppError> {
 
 /// A moment as editors read it: Vietnam's time.
 fn when(at: &Timestamp) -> String {
-    editing::in_vietnam(*at)
+    crate::clock::in_vietnam(*at)
         .format("%d/%m/%Y %H:%M")
         .to_string()
 }
@@ -527,7 +527,9 @@ async fn edit_form(
     let mut form = ItemForm::of(&Text::of(&stored.item));
     form.base_revision = stored.item.revision.to_string();
     if let Some(at) = stored.item.publish_at {
-        form.publish_at = editing::in_vietnam(at).format("%Y-%m-%dT%H:%M").to_string();
+        form.publish_at = crate::clock::in_vietnam(at)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
     }
     ok(&EditPage {
         notice: notice(&ctx, &done),

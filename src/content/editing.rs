@@ -400,14 +400,6 @@ pub fn parse(kind: Kind, raw: &RawText<'_>) -> Result<Text, Vec<Refusal>> {
     })
 }
 
-/// Vietnam's offset from UTC (no daylight saving): editors type and read times in it.
-pub const VIETNAM_OFFSET_HOURS: i64 = 7;
-
-/// A time as Vietnam reads it.
-pub fn in_vietnam(at: Timestamp) -> NaiveDateTime {
-    at + chrono::Duration::hours(VIETNAM_OFFSET_HOURS)
-}
-
 /// The moment a schedule field names, typed in Vietnam's time (`2026-12-01T08:00`, what a
 /// date-time field sends, or `01/12/2026 08:00`), as UTC; it must lie after `now`.
 pub fn parse_schedule(raw: &str, now: Timestamp) -> Result<Timestamp, Refusal> {
@@ -428,7 +420,7 @@ pub fn parse_schedule(raw: &str, now: Timestamp) -> Result<Timestamp, Refusal> {
     if !(2000..=2100).contains(&year) {
         return Err(refuse("publish_at", Problem::DateFormat));
     }
-    let at = local - chrono::Duration::hours(VIETNAM_OFFSET_HOURS);
+    let at = local - chrono::Duration::hours(crate::clock::VIETNAM_OFFSET_HOURS);
     if at <= now {
         return Err(refuse("publish_at", Problem::NotFuture));
     }

@@ -3,7 +3,6 @@
 //! Anonymous visitors' pages may be kept by any cache; a signed-in visitor's only by their own
 //! browser (the header names them). Every page answers a conditional GET with 304.
 
-use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path, Query as UrlQuery, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse, get};
 use askama::Template;
@@ -27,26 +26,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(faq);
 }
 
-/// Renders `page` as a cacheable answer.
-fn cached(req: &HttpRequest, shared: bool, page: &impl Template) -> Result<HttpResponse, AppError> {
-    let html = page
-        .render()
-        .map_err(|error| AppError::Internal(anyhow::anyhow!("rendering a page: {error}")))?;
-    Ok(cache::conditional(
-        req,
-        StatusCode::OK,
-        "text/html; charset=utf-8",
-        html.into_bytes(),
-        shared,
-    ))
-}
-
 /// A list of items (or search results) under a heading.
 #[derive(Template)]
 #[template(path = "content/list.html")]
 struct ListPage {
     ctx: PageContext,
-    /// `procedures`, `articles`, `faq` or `search`.
+    /// `procedures`, `articles` or `search` (the FAQ has its own page).
     section: &'static str,
     q: String,
     /// Each group's heading key and id, and its items.
@@ -145,7 +130,7 @@ async fn search(
         }
     }
     let shared = ctx.viewer.is_none();
-    cached(
+    cache::page(
         &req,
         shared,
         &ListPage {
@@ -182,7 +167,7 @@ async fn section(
         Group::by_category(found)
     };
     let shared = ctx.viewer.is_none();
-    cached(
+    cache::page(
         &req,
         shared,
         &ListPage {
@@ -265,7 +250,7 @@ async fn item(
         })
         .await?;
     let shared = ctx.viewer.is_none();
-    cached(&req, shared, &ItemPage { ctx, item })
+    cache::page(&req, shared, &ItemPage { ctx, item })
 }
 
 #[get("/procedures/{code}")]
@@ -322,7 +307,7 @@ async fn faq(
         })
         .await?;
     let shared = ctx.viewer.is_none();
-    cached(
+    cache::page(
         &req,
         shared,
         &FaqPage {

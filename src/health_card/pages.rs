@@ -72,8 +72,7 @@ impl AccessLogPage {
     }
 
     fn when(&self, entry: &AccessEntry) -> String {
-        // Shown in Vietnam's time (UTC+7, no daylight saving).
-        (entry.checked_at + chrono::Duration::hours(7))
+        crate::clock::in_vietnam(entry.checked_at)
             .format("%d/%m/%Y %H:%M")
             .to_string()
     }

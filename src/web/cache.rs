@@ -49,6 +49,25 @@ pub fn conditional(
     }
 }
 
+/// A rendered page, cacheable: by any cache when `shared` (an anonymous visitor's), else only
+/// by the visitor's own browser.
+pub fn page(
+    req: &HttpRequest,
+    shared: bool,
+    page: &impl askama::Template,
+) -> Result<HttpResponse, crate::error::AppError> {
+    let html = page.render().map_err(|error| {
+        crate::error::AppError::Internal(anyhow::anyhow!("rendering a page: {error}"))
+    })?;
+    Ok(conditional(
+        req,
+        StatusCode::OK,
+        "text/html; charset=utf-8",
+        html.into_bytes(),
+        shared,
+    ))
+}
+
 /// A JSON answer, cacheable by anyone (public API reads).
 pub fn json(req: &HttpRequest, value: &impl serde::Serialize) -> HttpResponse {
     match serde_json::to_vec(value) {

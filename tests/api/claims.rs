@@ -78,6 +78,32 @@ async fn submit(app: &TestApp, token: &str, id: &str) -> crate::support::Reply {
 }
 
 on_both_backends! {
+    async fn a_draft_changes_over_the_api_until_it_is_submitted(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (_, token) = citizen(&app).await;
+        let draft = start(&app, &token, "k-put", &maternity()).await;
+        let id = draft.body["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/me/claims/{id}");
+        let twins = json!({ "kind": "maternity", "details": { "event": "birth", "event_date": "2026-11-02", "children": 2, "leave_from": "2026-11-02" } });
+        let changed = app.put_json_auth(&path, &token, &twins).await;
+        assert_eq!((changed.status, &changed.body["details"]["children"]), (StatusCode::OK, &json!(2)), "{}", changed.text);
+        // Bad input changes nothing: a field at fault, another kind, a missing part.
+        let future = json!({ "kind": "maternity", "details": { "event": "birth", "event_date": "2099-01-01", "children": 1, "leave_from": "2099-01-01" } });
+        assert_eq!(app.put_json_auth(&path, &token, &future).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["details.event_date"]);
+        let other_kind = json!({ "kind": "lump_sum", "details": { "route": "emigration" } });
+        assert_eq!(app.put_json_auth(&path, &token, &other_kind).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["kind"]);
+        let missing = app.put_json_auth(&path, &token, &json!({ "kind": "maternity" })).await;
+        assert_eq!(missing.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["details"]);
+        assert_eq!(app.get_auth(&path, &token).await.body["details"]["children"], 2);
+        // Another citizen: not found, and the claim is unchanged.
+        let (_, other) = citizen(&app).await;
+        app.put_json_auth(&path, &other, &maternity()).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        assert_eq!(app.get_auth(&path, &token).await.body["details"]["children"], 2);
+        // Submitted, it no longer changes.
+        assert_eq!(submit(&app, &token, &id).await.status, StatusCode::OK);
+        app.put_json_auth(&path, &token, &maternity()).await.assert_problem(StatusCode::CONFLICT, "wrong_state");
+    }
+
     async fn a_claim_from_draft_to_withdrawn_with_its_timeline(backend) {
         let app = TestApp::spawn(backend).await;
         let (me, token) = citizen(&app).await;
