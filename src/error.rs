@@ -216,6 +216,13 @@ pub enum AppError {
     /// registration): 409, with `detail` saying which state it is in.
     #[error("not allowed in state {0}")]
     WrongState(String),
+    /// Someone changed the object since the caller read it: the `If-Match` (or the page's
+    /// hidden version) names an older version (optimistic concurrency, `web::concurrency`).
+    #[error("changed by someone else since it was read")]
+    Stale,
+    /// A change to a versioned object came without `If-Match`.
+    #[error("If-Match header required")]
+    PreconditionRequired,
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -249,6 +256,8 @@ impl AppError {
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyInProgress => "idempotency_in_progress",
             Self::WrongState(_) => "wrong_state",
+            Self::Stale => "stale",
+            Self::PreconditionRequired => "precondition_required",
             Self::Unavailable => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -276,6 +285,7 @@ impl AppError {
             ),
             Self::Malformed { detail, .. } => Some(detail.clone()),
             Self::OutOfBounds { min, max, .. } => Some(bounds_text(catalog, *min, *max)),
+            Self::Stale => Some(catalog.text("problem.stale.detail").to_owned()),
             Self::WrongState(state) => Some(
                 catalog
                     .text("problem.wrong_state.detail")
@@ -350,6 +360,8 @@ impl ResponseError for AppError {
             }
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyInProgress | Self::WrongState(_) => StatusCode::CONFLICT,
+            Self::Stale => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,

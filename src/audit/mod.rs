@@ -77,6 +77,21 @@ impl Actor {
         }
     }
 
+    /// A staff member (page session or API token), with their role, from the request's address.
+    pub fn account(
+        req: &actix_web::HttpRequest,
+        account: &crate::accounts::store::Account,
+    ) -> Self {
+        let state = crate::app::AppState::of(req);
+        Self {
+            id: account.id.clone(),
+            role: account.role.clone().unwrap_or_else(|| "citizen".into()),
+            client_ip: Some(
+                crate::web::client::client_ip(req, state.settings.trust_forwarded_for).to_string(),
+            ),
+        }
+    }
+
     /// The command line, run by whoever has shell access to the server.
     pub fn cli() -> Self {
         Self {
@@ -102,6 +117,28 @@ impl Actor {
             client_ip: self.client_ip.as_deref(),
         }
     }
+}
+
+/// The action of a staff read of a citizen's record. The subject is `account:{citizen}`, so the
+/// citizen's access log finds every read of their record with one indexed lookup.
+pub const STAFF_READ: &str = "record.read";
+
+/// Records that `actor` (staff) read `what` (`claim:{id}`, `book`, `enrolment:{id}`...) of the
+/// record of the citizen whose account is `citizen_account_id` (SECURITY.md LOG-01). Call it in
+/// a write transaction on the page or API request that shows the record.
+pub fn staff_read(
+    conn: &mut DbConn,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    citizen_account_id: &str,
+    what: &str,
+) -> Result<(), AppError> {
+    let event = actor.event(
+        STAFF_READ,
+        format!("account:{citizen_account_id}"),
+        json!({ "what": what }),
+    );
+    record(conn, at, &event)
 }
 
 /// The outcome of checking the chain.

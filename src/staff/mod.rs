@@ -2,8 +2,11 @@
 //! second factor (TOTP) before anything under `/admin`, and the admin area's home. The work
 //! queues, review and decisions grow here (issue 7).
 
+pub mod access;
 pub mod pages;
 pub mod totp;
+
+pub use access::{Permission, StaffCaller, StaffMember};
 
 use crate::accounts::model::{AccountKind, EmailAddress, FullName, Role};
 use crate::accounts::store;

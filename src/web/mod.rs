@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod cache;
 pub mod client;
+pub mod concurrency;
 pub mod csrf;
 pub mod errors;
 pub mod extract;

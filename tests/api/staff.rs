@@ -19,6 +19,35 @@ fn now_unix(app: &TestApp) -> u64 {
 
 /// A staff member with `role` who has set a password and passed TOTP, signed in.
 pub async fn signed_in_staff<'a>(app: &'a TestApp, email: &str, role: Role) -> Browser<'a> {
+    enrolled_staff(app, email, role).await.0
+}
+
+/// A staff member with `role`, signed in on the pages, and a bearer token for
+/// `/api/v1/staff/...` issued after password + TOTP.
+pub async fn staff_with_token<'a>(
+    app: &'a TestApp,
+    email: &str,
+    role: Role,
+) -> (Browser<'a>, String) {
+    let (browser, secret) = enrolled_staff(app, email, role).await;
+    // A code is accepted once: the API login needs the next 30-second step.
+    app.clock.advance(chrono::Duration::seconds(30));
+    let code = code_at(&secret, now_unix(app));
+    let reply = app
+        .post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({ "login": email, "password": STAFF_PASSWORD, "totp_code": code }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let token = reply.body["access_token"].as_str().unwrap().to_owned();
+    (browser, token)
+}
+
+const STAFF_PASSWORD: &str = "chim én bay về mùa xuân";
+
+/// [`signed_in_staff`] and the TOTP secret it enrolled.
+async fn enrolled_staff<'a>(app: &'a TestApp, email: &str, role: Role) -> (Browser<'a>, String) {
     let link = ansinh::staff::invite(app.state(), email, "Lê Văn Cường", role)
         .await
         .unwrap();
@@ -26,7 +55,7 @@ pub async fn signed_in_staff<'a>(app: &'a TestApp, email: &str, role: Role) -> B
     let mut browser = Browser::new(app);
     let page = browser.get(&format!("/password/reset?token={token}")).await;
     let csrf = form_value(&page.text, "csrf_token").unwrap();
-    let password = "chim én bay về mùa xuân";
+    let password = STAFF_PASSWORD;
     browser
         .post_form(
             "/password/reset",
@@ -51,7 +80,7 @@ pub async fn signed_in_staff<'a>(app: &'a TestApp, email: &str, role: Role) -> B
         .post_form("/admin/mfa", &csrf, &[("totp_code", &code)])
         .await;
     assert_eq!(location(&passed), "/admin", "{}", passed.text);
-    browser
+    (browser, secret)
 }
 
 on_both_backends! {
