@@ -164,7 +164,8 @@ impl Application {
     }
 }
 
-/// Every few minutes: forgets old throttling state and queues the reminder emails now due.
+/// Every few minutes: forgets old throttling state and queues the reminder emails and the
+/// approvers' daily digest now due.
 fn spawn_housekeeping(state: Data<AppState>, mut stop: watch::Receiver<bool>) {
     tokio::spawn(async move {
         loop {
@@ -189,6 +190,17 @@ fn spawn_housekeeping(state: Data<AppState>, mut stop: watch::Receiver<bool>) {
                 .await
             {
                 tracing::warn!(%error, "queueing reminder emails failed");
+            }
+            let (public_url, now) = (state.settings.public_url.clone(), state.clock.now());
+            let limits = state.settings.limits.casework.clone();
+            if let Err(error) = state
+                .db
+                .write(move |conn| {
+                    crate::casework::digest::send_due(conn, &limits, &public_url, now)
+                })
+                .await
+            {
+                tracing::warn!(%error, "queueing the approvers' digest failed");
             }
         }
     });
@@ -237,6 +249,7 @@ fn build_app(
         .configure(crate::policy::pages::routes)
         .configure(crate::enrolment::page_routes)
         .configure(crate::claims::page_routes)
+        .configure(crate::casework::page_routes)
         .configure(crate::retirement::page_routes)
         .configure(crate::payout::page_routes)
         .configure(crate::content::page_routes)

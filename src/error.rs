@@ -79,6 +79,10 @@ pub enum FieldCode {
     QuotaExceeded,
     /// A claim holds as many documents as it may.
     TooManyFiles,
+    /// This decision needs two people: one proposes, another approves (four-eyes).
+    FourEyes,
+    /// The amount differs from the proposal being approved: propose the new amount instead.
+    ProposalChanged,
     /// A document the claim needs has not been uploaded.
     DocumentMissing,
     /// Not a bank on the list (by its NAPAS BIN).
@@ -134,6 +138,8 @@ impl FieldCode {
             Self::ComparisonNotRead => "comparison_not_read",
             Self::QuotaExceeded => "quota_exceeded",
             Self::TooManyFiles => "too_many_files",
+            Self::FourEyes => "four_eyes",
+            Self::ProposalChanged => "proposal_changed",
             Self::DocumentMissing => "document_missing",
             Self::UnknownBank => "unknown_bank",
             Self::AccountNumberFormat => "account_number_format",

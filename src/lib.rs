@@ -73,6 +73,7 @@ pub mod web;
 
 pub mod accounts;
 pub mod api_clients;
+pub mod casework;
 pub mod claims;
 pub mod content;
 pub mod declarations;

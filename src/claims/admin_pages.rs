@@ -1,8 +1,9 @@
-//! Minimal staff handling of claims, so a claim can be decided end to end now (the full work
-//! queue is issue 7): `/admin/claims` lists what waits, nearest legal deadline first; a claim's
-//! page shows the form, the check against the book, the timeline and the messages, with the
-//! actions. Clerks take claims into review and ask for information; approvers and
-//! administrators decide and mark paid. Every action is audited with the change.
+//! The staff side of claims: `/admin/claims/{id}` shows the claim beside the applicant's
+//! record (book summary, eligibility, documents, earlier claims, payout account, messages)
+//! with the actions — take into review, ask for information, propose, approve (by a second
+//! person where four-eyes applies), reject, mark paid. Each form carries the version it was
+//! made from; a stale one gets "someone changed this" and changes nothing. `/admin/claims`
+//! itself is the work queue filtered to claims.
 
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path, ServiceConfig};
@@ -10,18 +11,19 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 use askama::Template;
 use serde::Deserialize;
 
+use super::casefile::{self, Casefile};
 use super::fields::{self, Answer, AnswerValue};
-use super::flow::{self, Claim, ClaimRow, REASON_CODES, StaffAction, Status};
-use crate::accounts::model::{PersonalId, Role};
+use super::flow::{Claim, ClaimRow, REASON_CODES, StaffAction, Status};
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::StaffSession;
 use crate::app::AppState;
-use crate::audit::{self, Actor};
+use crate::audit;
 use crate::error::{AppError, FieldCode};
 use crate::payout::store::MaskedPayoutAccount;
+use crate::staff::{Permission, StaffMember};
 use crate::web::errors::see_other;
 use crate::web::extract::PageForm;
-use crate::web::pages::{PageContext, ok, render};
+use crate::web::pages::{PageContext, render};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(queue)
@@ -30,41 +32,24 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(document);
 }
 
-fn reviewer(me: &StaffSession) -> Result<Role, AppError> {
-    match me.0.role() {
-        Some(role @ (Role::Clerk | Role::Approver | Role::Admin)) => Ok(role),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "staff/claims.html")]
-struct QueuePage {
-    ctx: PageContext,
-    claims: Vec<ClaimRow>,
-}
-
+/// The claims now live in the work queue.
 #[get("/admin/claims")]
-async fn queue(
-    ctx: PageContext,
-    state: Data<AppState>,
-    me: StaffSession,
-) -> Result<HttpResponse, AppError> {
-    reviewer(&me)?;
-    let claims = state.db.read(flow::queue).await?;
-    ok(&QueuePage { ctx, claims })
+async fn queue(me: StaffSession) -> Result<HttpResponse, AppError> {
+    me.require(Permission::Review)?;
+    Ok(see_other("/admin/queue?type=claim"))
 }
 
 #[derive(Template)]
 #[template(path = "staff/claim.html")]
 struct ReviewPage {
     ctx: PageContext,
+    file: Casefile,
     claim: Claim,
-    claimant: String,
-    personal_id: String,
     answers: Vec<Answer>,
     payout: Option<MaskedPayoutAccount>,
     can_decide: bool,
+    can_pay: bool,
+    me: String,
     reason_codes: &'static [&'static str],
     errors: FormErrors,
 }
@@ -74,45 +59,64 @@ impl ReviewPage {
         self.claim.status.as_str() == status
     }
 
-    fn reason_key(&self, code: &str) -> &'static str {
-        match code {
-            "not_eligible" => "claims.reason.not_eligible",
-            "documents_missing" => "claims.reason.documents_missing",
-            "duplicate_claim" => "claims.reason.duplicate_claim",
-            _ => "claims.reason.out_of_time",
-        }
+    fn reason_key(&self, code: &str) -> String {
+        format!("claims.reason.{code}")
+    }
+
+    fn status_key(&self, status: &str) -> &'static str {
+        Status::parse(status).key()
+    }
+
+    fn kind_of(&self, kind: &str) -> &'static str {
+        kind_key(kind)
+    }
+
+    /// The amount to prefill a proposal with: the rules' figure.
+    fn computed(&self) -> Option<i64> {
+        self.claim
+            .assessment
+            .as_ref()
+            .and_then(super::decision::computed_amount)
+    }
+
+    /// Whether the signed-in staff member made the proposal on the page.
+    fn proposed_by_me(&self) -> bool {
+        self.file
+            .proposal
+            .as_ref()
+            .is_some_and(|p| p.by_id == self.me)
     }
 }
 
 async fn review_page(
-    state: &AppState,
+    req: &HttpRequest,
     ctx: PageContext,
-    me: &StaffSession,
+    member: &StaffMember,
     id: String,
     status: StatusCode,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let can_decide = matches!(reviewer(me)?, Role::Approver | Role::Admin);
-    let (account, claim) = state
+    let state = AppState::of(req);
+    let actor = member.actor(req);
+    let now = state.clock.now();
+    let above = state.settings.limits.casework.four_eyes_above;
+    let (file, account) = state
         .db
-        .read(move |conn| flow::for_staff(conn, &id))
+        .write(move |conn| casefile::open(conn, &id, &actor, above, now))
         .await?;
-    let answers = fields::answers(&claim.form);
+    let answers = fields::answers(&file.claim.form);
     let payout = crate::payout::mine(state, &account).await?;
     render(
         status,
         &ReviewPage {
             ctx,
-            claimant: account.full_name,
-            personal_id: account
-                .personal_id
-                .as_deref()
-                .map(PersonalId::masked)
-                .unwrap_or_default(),
+            claim: file.claim.clone(),
+            file,
             answers,
             payout,
-            claim,
-            can_decide,
+            can_decide: member.may(Permission::Decide),
+            can_pay: member.may(Permission::Pay),
+            me: member.account.id.clone(),
             reason_codes: &REASON_CODES,
             errors,
         },
@@ -121,16 +125,16 @@ async fn review_page(
 
 #[get("/admin/claims/{id}")]
 async fn review(
+    req: HttpRequest,
     ctx: PageContext,
-    state: Data<AppState>,
     me: StaffSession,
     id: Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    reviewer(&me)?;
+    let member = me.require(Permission::Review)?;
     review_page(
-        &state,
+        &req,
         ctx,
-        &me,
+        &member,
         id.into_inner(),
         StatusCode::OK,
         FormErrors::default(),
@@ -142,12 +146,20 @@ async fn review(
 #[serde(default)]
 struct ActionForm {
     action: String,
+    version: String,
     message: String,
     amount: String,
+    amount_reason: String,
     reason_code: String,
     reason: String,
     reference: String,
     paid_on: String,
+}
+
+/// Whole VND from what was typed ("5.060.000", "5,060,000 đ").
+fn typed_amount(text: &str) -> Option<i64> {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 #[post("/admin/claims/{id}")]
@@ -159,27 +171,22 @@ async fn act(
     id: Path<String>,
     PageForm(form): PageForm<ActionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let role = reviewer(&me)?;
+    let member = me.require(Permission::Review)?;
     let id = id.into_inner();
-    let deciding = matches!(form.action.as_str(), "approve" | "reject" | "mark_paid");
-    if deciding && !matches!(role, Role::Approver | Role::Admin) {
-        return Err(AppError::Forbidden);
-    }
-    let staff_id = me.0.account.id.clone();
-    let actor = Actor::staff(&req, &me);
-    let public_url = state.settings.public_url.clone();
+    let actor = member.actor(&req);
+    let settings = state.settings.clone();
     let now = state.clock.now();
     let target = id.clone();
+    let by = member.clone();
     let done = state
         .db
         .write(move |conn| {
-            let amount = form
-                .amount
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect::<String>()
+            let version = form
+                .version
+                .trim()
                 .parse::<i64>()
-                .unwrap_or(0);
+                .map_err(|_| AppError::Stale)?;
+            let amount = typed_amount(&form.amount);
             let paid_on = chrono::NaiveDate::parse_from_str(form.paid_on.trim(), "%Y-%m-%d")
                 .map_err(|_| AppError::invalid("paid_on", FieldCode::DateFormat));
             let action = match form.action.as_str() {
@@ -187,7 +194,14 @@ async fn act(
                 "request_info" => StaffAction::RequestInfo {
                     message: &form.message,
                 },
-                "approve" => StaffAction::Approve { amount },
+                "propose" => StaffAction::Propose {
+                    amount: amount.ok_or(AppError::invalid("amount", FieldCode::Required))?,
+                    reason: &form.amount_reason,
+                },
+                "approve" => StaffAction::Approve {
+                    amount,
+                    reason: &form.amount_reason,
+                },
                 "reject" => StaffAction::Reject {
                     code: &form.reason_code,
                     text: &form.reason,
@@ -198,20 +212,17 @@ async fn act(
                 },
                 _ => return Err(AppError::invalid("action", FieldCode::InvalidFormat)),
             };
-            flow::staff_act(conn, &target, &staff_id, &action, &public_url, now)?;
-            let detail = serde_json::json!({
-                "amount": form.amount, "reason_code": form.reason_code, "reason": form.reason,
-                "reference": form.reference, "message": form.message,
-            });
-            let action = format!("claim.{}", form.action);
-            let event = actor.event(&action, format!("claim:{target}"), detail);
-            audit::record(conn, now.and_utc(), &event)
+            casefile::act(conn, &target, &by, &actor, version, &action, &settings, now)
         })
         .await;
     let (status, errors) = match done {
-        Ok(()) => return Ok(see_other(&format!("/admin/claims/{id}"))),
+        Ok(_) => return Ok(see_other(&format!("/admin/claims/{id}"))),
         Err(AppError::WrongState(_)) => (
             StatusCode::CONFLICT,
+            FormErrors::message("claims.admin.changed", &ctx),
+        ),
+        Err(AppError::Stale) => (
+            StatusCode::PRECONDITION_FAILED,
             FormErrors::message("claims.admin.changed", &ctx),
         ),
         Err(error @ AppError::Invalid(_)) => (
@@ -220,10 +231,11 @@ async fn act(
         ),
         Err(other) => return Err(other),
     };
-    review_page(&state, ctx, &me, id, status, errors).await
+    review_page(&req, ctx, &member, id, status, errors).await
 }
 
-/// A document of a claim, for staff; each read is audited (staff reads of a citizen's papers).
+/// A document of a claim, for staff; each read is audited as a read of the citizen's record.
+/// Framable by the portal's own pages, so the review page can show it inline.
 #[get("/admin/claims/{id}/documents/{document_id}")]
 async fn document(
     req: HttpRequest,
@@ -231,25 +243,21 @@ async fn document(
     me: StaffSession,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    reviewer(&me)?;
+    let actor = me.require(Permission::Review)?.actor(&req);
     let (id, document_id) = path.into_inner();
-    let actor = Actor::staff(&req, &me);
     let now = state.clock.now();
     let document = state
         .db
         .write(move |conn| {
             let document = super::documents::find(conn, &id, &document_id)?;
-            let event = actor.event(
-                "claim.document.read",
-                format!("claim:{id}"),
-                serde_json::json!({ "document": document.id }),
-            );
-            audit::record(conn, now.and_utc(), &event)?;
+            let row = super::flow::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            let what = format!("claim:{id}:document:{}", document.id);
+            audit::staff_read(conn, now.and_utc(), &actor, &row.account_id, &what)?;
             Ok(document)
         })
         .await?;
     let bytes = crate::documents::read(&state, &document).await?;
-    Ok(crate::documents::response(&document, bytes))
+    Ok(crate::documents::framable_response(&document, bytes))
 }
 
 impl ClaimRow {

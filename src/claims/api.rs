@@ -25,7 +25,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(message)
         .service(upload)
         .service(document)
-        .service(remove_document);
+        .service(remove_document)
+        .service(appeal);
 }
 
 const EXAMPLE: &str = r#"{"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "kind": "maternity", "details": {"event": "birth", "event_date": "2026-11-02", "children": 1, "leave_from": "2026-11-02"}, "status": "submitted", "created_at": "2026-11-20T08:00:00", "submitted_at": "2026-11-20T08:05:00", "expected_decision": "2026-12-02", "assessment": {"as_of": "2026-11-20", "eligibility": {"eligible": true, "explanation": {"lines": [{"label": "claims.maternity.line.months_paid", "formula": "7 of the last 12 months paid (2025-11 – 2026-10), 6 needed", "value": 7, "unit": "months"}, {"label": "claims.maternity.line.route", "formula": "compulsory SI, employed in 2026-11: filed through the employer", "value": 7, "unit": "days"}], "parameters": [], "law": ["Law 41/2024/QH15 Art. 50", "Law 41/2024/QH15 Art. 95"]}}, "estimate": {"amount": 5060000, "explanation": {"lines": [{"label": "claims.maternity.line.lump_sum", "formula": "2 × 2,530,000 × 1", "value": 5060000, "unit": "vnd"}], "parameters": [{"name": "base_salary", "value": 2530000, "effective_from": "2026-07-01", "legal_basis": "Decree 161/2026/NĐ-CP"}], "law": ["Law 41/2024/QH15 Art. 58(4)", "Law 41/2024/QH15 Art. 141(13)"]}}, "monthly_allowance": {"amount": 9000000, "explanation": {"lines": [{"label": "claims.maternity.line.monthly", "formula": "100% × 54,000,000 / 6", "value": 9000000, "unit": "vnd"}], "parameters": [], "law": ["Law 41/2024/QH15 Art. 59"]}}}, "timeline": [{"at": "2026-11-20T08:00:00", "status": "draft", "actor": "citizen"}, {"at": "2026-11-20T08:05:00", "status": "submitted", "actor": "citizen"}], "messages": [], "documents": [{"id": "01932c4e-7b2c-7d3e-8f90-1a2b3c4d5e6f", "kind": "birth_certificate", "file_name": "giay-chung-sinh.pdf", "content_type": "application/pdf", "size": 182044, "uploaded_at": "2026-11-20T08:03:00"}], "missing_documents": []}"#;
@@ -367,4 +368,60 @@ async fn remove_document(
     let (id, document_id) = path.into_inner();
     documents::remove(&state, caller.account, id, document_id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = ClaimAppeal)]
+#[serde(deny_unknown_fields)]
+pub struct AppealRequest {
+    /// Why you disagree (optional); staff read it with the appeal.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// Appeal a decision: a new claim linked to this one (`appeal_of`), submitted at once and
+/// reviewed again. Possible within the appeal time limit after the decision; asking again
+/// returns the appeal already made (200).
+#[utoipa::path(
+    operation_id = "appeal_claim",
+    tag = "claims",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The decided claim's id")),
+    request_body(content = AppealRequest, example = json!({"message": "My months at the second employer are missing."})),
+    responses(
+        (status = 201, description = "The appeal, submitted", body = Claim, example = example),
+        (status = 200, description = "The appeal already made", body = Claim, example = example),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not decided yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Past the appeal time limit, or the message is too long", body = Problem, content_type = "application/problem+json"),
+        BodyProblems,
+    )
+)]
+#[post("/me/claims/{id}/appeal")]
+async fn appeal(
+    state: Data<AppState>,
+    caller: ApiCaller,
+    id: Path<String>,
+    ApiJson(body): ApiJson<AppealRequest>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (now, public_url) = (state.clock.now(), state.settings.public_url.clone());
+    let limits = state.settings.limits.casework.clone();
+    let (claim, created) = state
+        .db
+        .write(move |conn| {
+            let why = body.message.unwrap_or_default();
+            let (appeal_id, created) =
+                flow::appeal(conn, &caller.account, &id, &why, &limits, &public_url, now)?;
+            Ok((flow::view(conn, &caller.account, &appeal_id)?, created))
+        })
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(HttpResponse::build(status).json(claim))
 }

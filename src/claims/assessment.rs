@@ -192,7 +192,7 @@ pub fn deadline_kind(
 }
 
 /// The book of the person with `personal_id`, if any.
-fn book_of(conn: &mut DbConn, personal_id: &str) -> Result<Option<Book>, AppError> {
+pub fn book_of(conn: &mut DbConn, personal_id: &str) -> Result<Option<Book>, AppError> {
     let Some(person) = person_by_personal_id(conn, personal_id)? else {
         return Ok(None);
     };
@@ -364,7 +364,7 @@ fn assess_funeral(
     eligibility.explanation.lines.insert(
         0,
         Line {
-            label: "claims.funeral.line.record",
+            label: "claims.funeral.line.record".into(),
             formula: if person.is_some() {
                 "a record matches the personal ID and the name".to_owned()
             } else {
@@ -855,7 +855,7 @@ mod tests {
             .explanation
             .lines
             .iter()
-            .map(|l| (l.label, l.formula.as_str(), l.value))
+            .map(|l| (l.label.as_ref(), l.formula.as_str(), l.value))
             .collect();
         assert_eq!(
             lines[..2],

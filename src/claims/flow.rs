@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::assessment::{self, Assessment};
 use super::calendar::holidays_between;
+use super::decision::{self, DecisionInputs, Proposal};
 use super::documents::{self, ClaimDocument, DocumentKind};
 use super::form::ClaimForm;
 use super::rules::{self, DeadlineKind};
@@ -105,6 +106,29 @@ pub struct ClaimRow {
     pub decision_due: Option<chrono::NaiveDate>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Bumped by every change (optimistic concurrency, `web::concurrency`).
+    pub version: i64,
+    pub proposed_amount: Option<i64>,
+    pub proposed_by: Option<String>,
+    pub proposed_at: Option<Timestamp>,
+    /// Why the proposed or approved amount is not the one the rules computed.
+    pub amount_reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<Timestamp>,
+    /// JSON of [`DecisionInputs`].
+    pub decision_inputs: Option<String>,
+    /// The claim this one appeals.
+    pub appeal_of: Option<String>,
+}
+
+impl ClaimRow {
+    /// The proposal waiting for approval, if any.
+    pub fn proposal(&self) -> Option<Proposal<'_>> {
+        Some(Proposal {
+            by: self.proposed_by.as_deref()?,
+            amount: self.proposed_amount?,
+        })
+    }
 }
 
 /// A claim as its owner sees it.
@@ -137,6 +161,12 @@ pub struct Claim {
     pub documents: Vec<ClaimDocument>,
     /// Papers the claim still needs before it can be submitted.
     pub missing_documents: Vec<DocumentKind>,
+    /// The claim this one appeals.
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appeal_of: Option<String>,
+    /// Appeals made against this claim's decision.
+    pub appeals: Vec<String>,
 }
 
 /// What staff decided: the amount, or the reason (code and words), and the payment.
@@ -146,6 +176,17 @@ pub struct Decision {
     #[schema(nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+    /// Why the amount is not the one the rules computed, when it is not.
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_reason: Option<String>,
+    #[schema(nullable = false, value_type = String)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<Timestamp>,
+    /// What the decision was based on: months, salary basis, dated parameters, articles.
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<DecisionInputs>,
     #[schema(nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<String>,
@@ -180,12 +221,25 @@ pub struct Message {
     pub created_at: Timestamp,
 }
 
-fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ClaimRow>> {
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ClaimRow>> {
     claims::table
         .find(id)
         .select(ClaimRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// The row, locked for the rest of the transaction on PostgreSQL (a no-op write takes the row
+/// lock on both backends), so a concurrent change made from the same version waits and then
+/// sees the version this transaction writes.
+fn lock(conn: &mut DbConn, id: &str) -> QueryResult<Option<ClaimRow>> {
+    let found = diesel::update(claims::table.find(id))
+        .set(claims::id.eq(claims::id))
+        .execute(conn)?;
+    if found == 0 {
+        return Ok(None);
+    }
+    find(conn, id)
 }
 
 /// The claim if it is `account`'s ("not yours" reads as not found).
@@ -229,8 +283,22 @@ pub fn view(conn: &mut DbConn, account: &Account, id: &str) -> Result<Claim, App
     let assessment = assess(conn, account, &form, as_of)?;
     let documents = documents::of_claim(conn, &row.id)?;
     let missing_documents = documents::missing(&form, &documents);
+    let inputs = row
+        .decision_inputs
+        .as_deref()
+        .map(serde_json::from_str::<DecisionInputs>)
+        .transpose()
+        .map_err(anyhow::Error::from)?;
+    let appeals = claims::table
+        .filter(claims::appeal_of.eq(&row.id))
+        .order(claims::created_at.asc())
+        .select(claims::id)
+        .load(conn)?;
     let decision = (row.decided_amount.is_some() || row.reason_code.is_some()).then(|| Decision {
         amount: row.decided_amount,
+        amount_reason: row.decided_amount.and(row.amount_reason.clone()),
+        decided_at: row.decided_at,
+        inputs,
         reason_code: row.reason_code.clone(),
         reason: row.reason_text.clone(),
         payment_reference: row.payment_reference.clone(),
@@ -249,6 +317,8 @@ pub fn view(conn: &mut DbConn, account: &Account, id: &str) -> Result<Claim, App
         messages,
         documents,
         missing_documents,
+        appeal_of: row.appeal_of,
+        appeals,
     })
 }
 
@@ -319,7 +389,11 @@ fn transition(
             .find(&row.id)
             .filter(claims::status.eq_any(&allowed)),
     )
-    .set((claims::status.eq(to.as_str()), claims::updated_at.eq(now)))
+    .set((
+        claims::status.eq(to.as_str()),
+        claims::updated_at.eq(now),
+        claims::version.eq(claims::version + 1),
+    ))
     .execute(conn)?;
     if moved == 0 {
         let current = find(conn, &row.id)?.map(|r| r.status).unwrap_or_default();
@@ -351,6 +425,15 @@ pub fn create(
         decision_due: None,
         created_at: now,
         updated_at: now,
+        version: 1,
+        proposed_amount: None,
+        proposed_by: None,
+        proposed_at: None,
+        amount_reason: None,
+        decided_by: None,
+        decided_at: None,
+        decision_inputs: None,
+        appeal_of: None,
     };
     diesel::insert_into(claims::table)
         .values(&row)
@@ -394,6 +477,7 @@ pub fn update(
         .set((
             claims::details.eq(details_json(form)?),
             claims::updated_at.eq(now),
+            claims::version.eq(claims::version + 1),
         ))
         .execute(conn)?;
     Ok(())
@@ -484,12 +568,22 @@ pub const REASON_CODES: [&str; 4] = [
 pub enum StaffAction<'a> {
     /// Take a submitted claim into review.
     Review,
-    /// Ask the citizen for something (the message says what); they resubmit.
+    /// Ask the citizen for something (the message says what); they resubmit. Any proposal is
+    /// dropped: the facts may change.
     RequestInfo {
         message: &'a str,
     },
-    Approve {
+    /// Propose the amount to approve; a reason is needed when it is not what the rules
+    /// computed. Replaces an earlier proposal.
+    Propose {
         amount: i64,
+        reason: &'a str,
+    },
+    /// Approve: the proposal as it stands, or directly `amount` where one person may decide
+    /// (see [`decision::approvable`]).
+    Approve {
+        amount: Option<i64>,
+        reason: &'a str,
     },
     Reject {
         code: &'a str,
@@ -501,90 +595,151 @@ pub enum StaffAction<'a> {
     },
 }
 
+impl StaffAction<'_> {
+    /// The audit action's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Review => "claim.review",
+            Self::RequestInfo { .. } => "claim.request_info",
+            Self::Propose { .. } => "claim.propose",
+            Self::Approve { .. } => "claim.approve",
+            Self::Reject { .. } => "claim.reject",
+            Self::MarkPaid { .. } => "claim.mark_paid",
+        }
+    }
+
+    /// Approving and rejecting need the decide permission; the rest is review work.
+    pub fn decides(&self) -> bool {
+        matches!(self, Self::Approve { .. } | Self::Reject { .. })
+    }
+}
+
+/// Who acts on a claim, from which version, under which four-eyes threshold.
+pub struct Acting<'a> {
+    pub staff_id: &'a str,
+    /// The version the staff member saw; `None` where the caller holds its own lock (a
+    /// payment run marking its claims paid).
+    pub version: Option<i64>,
+    pub four_eyes_above: i64,
+}
+
 /// Applies a staff action to the claim `id` (any citizen's): the transition, its event, the
-/// decision's facts and an email to the citizen, in the caller's transaction.
+/// decision's facts and inputs and an email to the citizen, in the caller's transaction.
+/// Returns the claim's new version.
 pub fn staff_act(
     conn: &mut DbConn,
     id: &str,
-    staff_id: &str,
+    by: &Acting<'_>,
     action: &StaffAction<'_>,
     public_url: &str,
     now: Timestamp,
-) -> Result<(), AppError> {
-    let row = find(conn, id)?.ok_or(AppError::NotFound)?;
-    let (from, to, email): (&[Status], Status, &str) = match action {
-        StaffAction::Review => (&[Status::Submitted], Status::InReview, "claim_in_review"),
-        StaffAction::RequestInfo { .. } => (
-            &[Status::Submitted, Status::InReview],
-            Status::InfoRequested,
-            "claim_info_requested",
-        ),
-        StaffAction::Approve { .. } => (
-            &[Status::Submitted, Status::InReview],
-            Status::Approved,
-            "claim_approved",
-        ),
-        StaffAction::Reject { .. } => (
-            &[Status::Submitted, Status::InReview],
-            Status::Rejected,
-            "claim_rejected",
-        ),
-        StaffAction::MarkPaid { .. } => (&[Status::Approved], Status::Paid, "claim_paid"),
-    };
-    match action {
-        StaffAction::RequestInfo { message } if message.trim().is_empty() => {
-            return Err(AppError::invalid("message", FieldCode::Required));
-        }
-        StaffAction::Approve { amount } if *amount <= 0 => {
-            return Err(AppError::invalid("amount", FieldCode::NotPositive));
-        }
-        StaffAction::Reject { code, text }
-            if !REASON_CODES.contains(code) || text.trim().is_empty() =>
-        {
-            let field = if REASON_CODES.contains(code) {
-                "reason"
-            } else {
-                "reason_code"
-            };
-            return Err(AppError::invalid(field, FieldCode::Required));
-        }
-        StaffAction::MarkPaid { reference, .. } if reference.trim().is_empty() => {
-            return Err(AppError::invalid("reference", FieldCode::Required));
-        }
-        StaffAction::MarkPaid { paid_on, .. } if *paid_on > now.date() => {
-            return Err(AppError::invalid("paid_on", FieldCode::DateInFuture));
-        }
-        _ => {}
+) -> Result<i64, AppError> {
+    let row = lock(conn, id)?.ok_or(AppError::NotFound)?;
+    if by.version.is_some_and(|v| v != row.version) {
+        return Err(AppError::Stale);
     }
-    transition(conn, &row, from, to, "staff", now)?;
+    let undecided = [Status::Submitted, Status::InReview];
+    let (from, to, email): (&[Status], Status, Option<&str>) = match action {
+        StaffAction::Review => (
+            &[Status::Submitted],
+            Status::InReview,
+            Some("claim_in_review"),
+        ),
+        StaffAction::RequestInfo { .. } => (
+            &undecided,
+            Status::InfoRequested,
+            Some("claim_info_requested"),
+        ),
+        // A proposal is internal: the citizen sees the claim in review.
+        StaffAction::Propose { .. } => (&undecided, Status::InReview, None),
+        StaffAction::Approve { .. } => (&undecided, Status::Approved, Some("claim_approved")),
+        StaffAction::Reject { .. } => (&undecided, Status::Rejected, Some("claim_rejected")),
+        StaffAction::MarkPaid { .. } => (&[Status::Approved], Status::Paid, Some("claim_paid")),
+    };
+    if !from.contains(&Status::parse(&row.status)) {
+        return Err(AppError::WrongState(row.status));
+    }
+    let owner =
+        crate::accounts::store::account(conn, &row.account_id)?.ok_or(AppError::NotFound)?;
+    let form = form_of(&row)?;
+    let as_of = row.submitted_at.unwrap_or(row.updated_at).date();
     let target = claims::table.find(&row.id);
     match action {
         StaffAction::RequestInfo { message } => {
-            diesel::insert_into(claim_messages::table)
-                .values((
-                    claim_messages::id.eq(uuid::Uuid::now_v7().to_string()),
-                    claim_messages::claim_id.eq(&row.id),
-                    claim_messages::from_staff.eq(true),
-                    claim_messages::author_id.eq(staff_id),
-                    claim_messages::body.eq(message.trim()),
-                    claim_messages::created_at.eq(now),
+            if message.trim().is_empty() {
+                return Err(AppError::invalid("message", FieldCode::Required));
+            }
+            insert_staff_message(conn, &row.id, by.staff_id, message, now)?;
+            clear_proposal(conn, &row.id)?;
+        }
+        StaffAction::Propose { amount, reason } => {
+            let assessment = assess(conn, &owner, &form, as_of)?;
+            let computed = assessment.as_ref().and_then(decision::computed_amount);
+            decision::check_amount(computed, *amount, reason)?;
+            diesel::update(target)
+                .set((
+                    claims::proposed_amount.eq(amount),
+                    claims::proposed_by.eq(by.staff_id),
+                    claims::proposed_at.eq(now),
+                    claims::amount_reason.eq(non_empty(reason)),
                 ))
                 .execute(conn)?;
         }
-        StaffAction::Approve { amount } => {
+        StaffAction::Approve { amount, reason } => {
+            let kind = form.kind();
+            let amount = decision::approvable(
+                kind,
+                row.proposal(),
+                by.staff_id,
+                *amount,
+                by.four_eyes_above,
+            )?;
+            let assessment = assess(conn, &owner, &form, as_of)?;
+            let computed = assessment.as_ref().and_then(decision::computed_amount);
+            // The proposal's reason stands for the proposal's amount; a direct approval gives
+            // its own.
+            let reason = match row.proposal() {
+                Some(_) => row.amount_reason.clone().unwrap_or_default(),
+                None => reason.trim().to_owned(),
+            };
+            decision::check_amount(computed, amount, &reason)?;
+            let inputs = assessment.as_ref().map(DecisionInputs::of);
             diesel::update(target)
-                .set(claims::decided_amount.eq(amount))
+                .set((
+                    claims::decided_amount.eq(amount),
+                    claims::amount_reason.eq(non_empty(&reason)),
+                    claims::decided_by.eq(by.staff_id),
+                    claims::decided_at.eq(now),
+                    claims::decision_inputs.eq(inputs_json(inputs.as_ref())?),
+                ))
                 .execute(conn)?;
         }
         StaffAction::Reject { code, text } => {
+            if !REASON_CODES.contains(code) {
+                return Err(AppError::invalid("reason_code", FieldCode::Required));
+            }
+            if text.trim().is_empty() {
+                return Err(AppError::invalid("reason", FieldCode::Required));
+            }
+            let assessment = assess(conn, &owner, &form, as_of)?;
+            let inputs = assessment.as_ref().map(DecisionInputs::of);
             diesel::update(target)
                 .set((
                     claims::reason_code.eq(code),
                     claims::reason_text.eq(text.trim()),
+                    claims::decided_by.eq(by.staff_id),
+                    claims::decided_at.eq(now),
+                    claims::decision_inputs.eq(inputs_json(inputs.as_ref())?),
                 ))
                 .execute(conn)?;
         }
         StaffAction::MarkPaid { reference, paid_on } => {
+            if reference.trim().is_empty() {
+                return Err(AppError::invalid("reference", FieldCode::Required));
+            }
+            if *paid_on > now.date() {
+                return Err(AppError::invalid("paid_on", FieldCode::DateInFuture));
+            }
             diesel::update(target)
                 .set((
                     claims::payment_reference.eq(reference.trim()),
@@ -594,9 +749,133 @@ pub fn staff_act(
         }
         StaffAction::Review => {}
     }
-    let account =
-        crate::accounts::store::account(conn, &row.account_id)?.ok_or(AppError::NotFound)?;
-    notify(conn, &account, &row, email, public_url, now)
+    if Status::parse(&row.status) == to {
+        // A proposal on a claim already in review: no new step, but a new version.
+        diesel::update(claims::table.find(&row.id))
+            .set((
+                claims::version.eq(claims::version + 1),
+                claims::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    } else {
+        transition(conn, &row, from, to, "staff", now)?;
+    }
+    if let Some(email) = email {
+        notify(conn, &owner, &row, email, public_url, now)?;
+    }
+    Ok(row.version + 1)
+}
+
+fn non_empty(text: &str) -> Option<&str> {
+    let text = text.trim();
+    (!text.is_empty()).then_some(text)
+}
+
+fn inputs_json(inputs: Option<&DecisionInputs>) -> Result<Option<String>, AppError> {
+    Ok(inputs
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(anyhow::Error::from)?)
+}
+
+fn clear_proposal(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+    diesel::update(claims::table.find(id))
+        .set((
+            claims::proposed_amount.eq(None::<i64>),
+            claims::proposed_by.eq(None::<String>),
+            claims::proposed_at.eq(None::<Timestamp>),
+            claims::amount_reason.eq(None::<String>),
+        ))
+        .execute(conn)
+}
+
+fn insert_staff_message(
+    conn: &mut DbConn,
+    claim_id: &str,
+    staff_id: &str,
+    body: &str,
+    now: Timestamp,
+) -> QueryResult<usize> {
+    diesel::insert_into(claim_messages::table)
+        .values((
+            claim_messages::id.eq(uuid::Uuid::now_v7().to_string()),
+            claim_messages::claim_id.eq(claim_id),
+            claim_messages::from_staff.eq(true),
+            claim_messages::author_id.eq(staff_id),
+            claim_messages::body.eq(body.trim()),
+            claim_messages::created_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// An appeal against a decision: a new claim of the same kind and facts, linked to the one it
+/// appeals, submitted at once and due within the appeal time limit. One per decision: asking
+/// again returns the appeal already made. Possible within `limits.appeal_days` of the decision.
+pub fn appeal(
+    conn: &mut DbConn,
+    account: &Account,
+    id: &str,
+    message: &str,
+    limits: &crate::config::Casework,
+    public_url: &str,
+    now: Timestamp,
+) -> Result<(String, bool), AppError> {
+    let row = owned(conn, account, id)?;
+    if let Some(existing) = claims::table
+        .filter(claims::appeal_of.eq(&row.id))
+        .select(claims::id)
+        .first::<String>(conn)
+        .optional()?
+    {
+        return Ok((existing, false));
+    }
+    let decided = matches!(
+        Status::parse(&row.status),
+        Status::Approved | Status::Rejected | Status::Paid
+    );
+    let Some(decided_at) = row.decided_at.filter(|_| decided) else {
+        return Err(AppError::WrongState(row.status));
+    };
+    if now - decided_at > chrono::Duration::days(limits.appeal_days) {
+        return Err(AppError::invalid("appeal", FieldCode::DateTooOld));
+    }
+    let appeal = ClaimRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        account_id: account.id.clone(),
+        kind: row.kind.clone(),
+        status: Status::Submitted.as_str().into(),
+        details: row.details.clone(),
+        decided_amount: None,
+        reason_code: None,
+        reason_text: None,
+        payment_reference: None,
+        paid_on: None,
+        submitted_at: Some(now),
+        decision_due: Some(now.date() + chrono::Duration::days(limits.appeal_decision_days)),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        proposed_amount: None,
+        proposed_by: None,
+        proposed_at: None,
+        amount_reason: None,
+        decided_by: None,
+        decided_at: None,
+        decision_inputs: None,
+        appeal_of: Some(row.id.clone()),
+    };
+    diesel::insert_into(claims::table)
+        .values(&appeal)
+        .execute(conn)?;
+    record(conn, &appeal.id, Status::Submitted, "citizen", now)?;
+    if let Some(text) = non_empty(message) {
+        if text.chars().count() > 4000 {
+            return Err(AppError::invalid("message", FieldCode::TooLong));
+        }
+        post_message(conn, account, &appeal.id, text, now)?;
+    }
+    notify(conn, account, &appeal, "claim_submitted", public_url, now)?;
+    Ok((appeal.id, true))
 }
 
 /// Claims waiting for staff, the nearest legal deadline first.

@@ -9,15 +9,19 @@ pub mod admin_pages;
 pub mod api;
 pub mod assessment;
 pub mod calendar;
+pub mod casefile;
+pub mod decision;
 pub mod documents;
 pub mod fields;
 pub mod flow;
 pub mod form;
 pub mod pages;
 pub mod rules;
+pub mod staff_api;
 
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     api::routes(cfg);
+    staff_api::routes(cfg);
 }
 
 pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {

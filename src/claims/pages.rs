@@ -43,7 +43,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(comparison_read)
         .service(write_message)
         .service(submit)
-        .service(withdraw);
+        .service(withdraw)
+        .service(appeal);
 }
 
 #[derive(Template)]
@@ -316,6 +317,8 @@ struct ClaimPage {
     errors: FormErrors,
     /// Where the money goes: the citizen's bank account, or (without one) the office.
     payout: Option<MaskedPayoutAccount>,
+    /// The last day the decision may be appealed, while it may be.
+    appeal_until: Option<chrono::NaiveDate>,
 }
 
 impl ClaimPage {
@@ -338,6 +341,11 @@ impl ClaimPage {
             self.claim.status,
             Status::Draft | Status::Submitted | Status::InReview | Status::InfoRequested
         )
+    }
+
+    /// The plain-language meaning of a refusal's reason code.
+    fn reason_meaning(&self, code: &str) -> String {
+        format!("claims.reason_meaning.{code}")
     }
 
     fn size(&self, bytes: &i64) -> String {
@@ -366,6 +374,7 @@ async fn claim_page(
         .await?;
     let answers = fields::answers(&claim.form);
     let kinds = documents::accepted(&claim.form);
+    let appeal_until = appeal_until(&claim, state);
     render(
         status,
         &ClaimPage {
@@ -375,8 +384,22 @@ async fn claim_page(
             kinds,
             errors,
             payout,
+            appeal_until,
         },
     )
+}
+
+/// The last day (Vietnam time) a decided claim without an appeal may still be appealed.
+fn appeal_until(claim: &Claim, state: &AppState) -> Option<chrono::NaiveDate> {
+    let decided = matches!(
+        claim.status,
+        Status::Approved | Status::Rejected | Status::Paid
+    );
+    let at = claim.decision.as_ref()?.decided_at?;
+    let days = state.settings.limits.casework.appeal_days;
+    let deadline = at + chrono::Duration::days(days);
+    let open = decided && claim.appeals.is_empty() && state.clock.now() <= deadline;
+    open.then(|| crate::clock::in_vietnam(deadline).date())
 }
 
 #[get("/account/claims/{id}")]
@@ -585,4 +608,45 @@ async fn withdraw(
         .write(move |conn| flow::withdraw(conn, &account, &target, &public_url, now))
         .await?;
     Ok(see_other(&format!("/account/claims/{id}")))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct AppealForm {
+    message: String,
+}
+
+/// One click: an appeal against the decision, linked to it and submitted at once; the
+/// citizen lands on it. Asking twice lands on the same appeal.
+#[post("/account/claims/{id}/appeal")]
+async fn appeal(
+    ctx: PageContext,
+    state: Data<AppState>,
+    me: CitizenSession,
+    id: Path<String>,
+    PageForm(form): PageForm<AppealForm>,
+) -> Result<HttpResponse, AppError> {
+    let account = me.0.account;
+    let id = id.into_inner();
+    let (now, public_url) = (state.clock.now(), state.settings.public_url.clone());
+    let limits = state.settings.limits.casework.clone();
+    let (target, owner) = (id.clone(), account.clone());
+    let made = state
+        .db
+        .write(move |conn| {
+            flow::appeal(
+                conn,
+                &owner,
+                &target,
+                &form.message,
+                &limits,
+                &public_url,
+                now,
+            )
+        })
+        .await;
+    match made {
+        Ok((appeal_id, _)) => Ok(see_other(&format!("/account/claims/{appeal_id}"))),
+        Err(other) => after(&state, ctx, account, id, Err::<(), _>(other), "#appeal").await,
+    }
 }

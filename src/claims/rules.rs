@@ -10,6 +10,7 @@
 //! Sources: DOMAIN.md §5 (voluntary maternity), §6.5 (HI direct reimbursement), §7.1 (sickness),
 //! §7.2 (maternity), §7.4 (unemployment), §7.5 (lump sum), §7.7 (funeral), Examples 3, 4, 7.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
@@ -26,7 +27,7 @@ use crate::web::i18n::Lang;
 // Explanations
 
 /// What a line's value is counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[schema(as = ClaimUnit)]
 pub enum Unit {
@@ -44,10 +45,12 @@ pub enum Unit {
 
 /// One line of an explanation: the translation key of its label, how the value is worked out
 /// (digits grouped as in English, as the API shows them), and the value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(as = ClaimLine)]
 pub struct Line {
-    pub label: &'static str,
+    /// Borrowed from the rules; owned when read back from a stored decision.
+    #[schema(value_type = String)]
+    pub label: Cow<'static, str>,
     #[schema(example = "75% × 9,600,000 / 24")]
     pub formula: String,
     pub value: i64,
@@ -56,25 +59,26 @@ pub struct Line {
 
 /// The lines of a check or computation, the dated parameters it read and the articles it
 /// applies.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(as = ClaimExplanation)]
 pub struct Explanation {
     pub lines: Vec<Line>,
     pub parameters: Vec<Basis>,
-    pub law: Vec<&'static str>,
+    #[schema(value_type = Vec<String>)]
+    pub law: Vec<Cow<'static, str>>,
 }
 
 impl Explanation {
     pub fn citing(law: &[&'static str]) -> Self {
         Self {
-            law: law.to_vec(),
+            law: law.iter().map(|l| Cow::Borrowed(*l)).collect(),
             ..Self::default()
         }
     }
 
     pub fn line(&mut self, label: &'static str, formula: String, value: i64, unit: Unit) {
         self.lines.push(Line {
-            label,
+            label: Cow::Borrowed(label),
             formula,
             value,
             unit,
@@ -1076,7 +1080,7 @@ pub fn lump_sum_estimate(book: &LumpSumBook, route: LumpSumRoute) -> Amount {
     e.lines.insert(
         0,
         Line {
-            label: "claims.lump_sum.line.average",
+            label: Cow::Borrowed("claims.lump_sum.line.average"),
             formula: format!(
                 "{} / {}, not CPI-adjusted",
                 vnd(book.salary_total),
@@ -1110,7 +1114,7 @@ pub fn lump_sum_estimate(book: &LumpSumBook, route: LumpSumRoute) -> Amount {
             );
             amount = payable;
         }
-        e.law.push("Law 41/2024/QH15 Art. 102(3)");
+        e.law.push(Cow::Borrowed("Law 41/2024/QH15 Art. 102(3)"));
     }
     Amount {
         amount,
@@ -2037,7 +2041,10 @@ mod tests {
         assert_eq!(by_employer, MaternityRoute::Employer);
         assert!(check.eligible);
         let line = &check.explanation.lines[1];
-        assert_eq!((line.label, line.value), ("claims.maternity.line.route", 7));
+        assert_eq!(
+            (line.label.as_ref(), line.value),
+            ("claims.maternity.line.route", 7)
+        );
         // The contract had ended: the worker files, 5 working days; five months are not enough.
         let (by_worker, check) = route(&five, &[], false);
         assert_eq!(by_worker, MaternityRoute::Worker);
@@ -2085,7 +2092,12 @@ mod tests {
             on,
         );
         assert!(before.eligible);
-        let labels: Vec<&str> = before.explanation.lines.iter().map(|l| l.label).collect();
+        let labels: Vec<&str> = before
+            .explanation
+            .lines
+            .iter()
+            .map(|l| l.label.as_ref())
+            .collect();
         assert_eq!(
             labels,
             [
@@ -2157,7 +2169,7 @@ mod tests {
         assert_eq!(estimate.amount, 153_000_000);
         let first = &estimate.explanation.lines[0];
         assert_eq!(
-            (first.label, first.formula.as_str(), first.value),
+            (first.label.as_ref(), first.formula.as_str(), first.value),
             (
                 "claims.lump_sum.line.average",
                 "963,000,000 / 107, not CPI-adjusted",

@@ -288,6 +288,7 @@ diesel::table! {
         stopped_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -345,6 +346,15 @@ diesel::table! {
         decision_due -> Nullable<Date>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
+        proposed_amount -> Nullable<BigInt>,
+        proposed_by -> Nullable<Text>,
+        proposed_at -> Nullable<Timestamp>,
+        amount_reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_inputs -> Nullable<Text>,
+        appeal_of -> Nullable<Text>,
     }
 }
 
@@ -512,7 +522,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     questions,
     public_holidays,
     payout_accounts,
+    assignments,
 );
+
+diesel::table! {
+    assignments (subject_kind, subject_id) {
+        subject_kind -> Text,
+        subject_id -> Text,
+        assignee_id -> Text,
+        assigned_by -> Text,
+        assigned_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     audit_events (id) {

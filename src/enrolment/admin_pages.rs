@@ -12,17 +12,18 @@ use serde::Deserialize;
 use super::registration::{self, PaymentRequest};
 use super::store;
 use super::view::{EnrolmentView, view};
-use crate::accounts::model::{PersonalId, Role};
+use crate::accounts::model::PersonalId;
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::StaffSession;
 use crate::app::AppState;
-use crate::audit::{self, Actor};
+use crate::audit;
 use crate::documents;
 use crate::error::{AppError, FieldCode};
 use crate::policy::Policy;
+use crate::staff::Permission;
 use crate::web::errors::see_other;
 use crate::web::extract::PageForm;
-use crate::web::pages::{PageContext, ok, render};
+use crate::web::pages::{PageContext, render};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(queue)
@@ -32,63 +33,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(evidence);
 }
 
-/// Who may see registrations and record payments: clerks, approvers, administrators.
-fn reviewer(me: &StaffSession) -> Result<Role, AppError> {
-    match me.0.role() {
-        Some(role @ (Role::Clerk | Role::Approver | Role::Admin)) => Ok(role),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-/// Who may decide: approvers and administrators.
-fn decider(me: &StaffSession) -> Result<(), AppError> {
-    match reviewer(me)? {
-        Role::Approver | Role::Admin => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-/// A line of the queue.
-struct Waiting {
-    view: EnrolmentView,
-    applicant: String,
-    waiting_days: i64,
-}
-
-#[derive(Template)]
-#[template(path = "staff/enrolments.html")]
-struct QueuePage {
-    ctx: PageContext,
-    waiting: Vec<Waiting>,
-}
-
+/// The registrations waiting now live in the work queue.
 #[get("/admin/enrolments")]
-async fn queue(
-    ctx: PageContext,
-    state: Data<AppState>,
-    me: StaffSession,
-) -> Result<HttpResponse, AppError> {
-    reviewer(&me)?;
-    let now = state.clock.now();
-    let waiting = state
-        .db
-        .read(move |conn| {
-            let policy = Policy::load(conn)?;
-            let mut waiting = Vec::new();
-            for row in store::waiting(conn)? {
-                let applicant = crate::accounts::store::account(conn, &row.account_id)?
-                    .ok_or(AppError::NotFound)?;
-                let submitted = row.submitted_at.unwrap_or(row.created_at);
-                waiting.push(Waiting {
-                    view: view(conn, &row, &policy, now.date())?,
-                    applicant: applicant.full_name,
-                    waiting_days: (now - submitted).num_days(),
-                });
-            }
-            Ok(waiting)
-        })
-        .await?;
-    ok(&QueuePage { ctx, waiting })
+async fn queue(me: StaffSession) -> Result<HttpResponse, AppError> {
+    me.require(Permission::Review)?;
+    Ok(see_other("/admin/queue?type=enrolment"))
 }
 
 #[derive(Template)]
@@ -101,26 +50,40 @@ struct ReviewPage {
     errors: FormErrors,
     amount_due: Option<i64>,
     today: chrono::NaiveDate,
+    /// The version the page shows; its forms send it back (optimistic concurrency).
+    version: i64,
 }
 
+/// The registration beside its applicant; showing it is a staff read of their record.
 async fn review_page(
-    state: &AppState,
+    req: &HttpRequest,
     ctx: PageContext,
     me: &StaffSession,
     id: String,
     status: StatusCode,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let can_decide = decider(me).is_ok();
-    let today = state.clock.now().date();
-    let (enrolment, mut applicant) = state
+    let state = AppState::of(req);
+    let member = me.require(Permission::Review)?;
+    let can_decide = member.may(Permission::Decide);
+    let actor = member.actor(req);
+    let now = state.clock.now();
+    let today = now.date();
+    let (enrolment, mut applicant, version) = state
         .db
-        .read(move |conn| {
+        .write(move |conn| {
             let row = store::find(conn, &id)?.ok_or(AppError::NotFound)?;
             let policy = Policy::load(conn)?;
             let applicant = crate::accounts::store::account(conn, &row.account_id)?
                 .ok_or(AppError::NotFound)?;
-            Ok((view(conn, &row, &policy, today)?, applicant))
+            audit::staff_read(
+                conn,
+                now.and_utc(),
+                &actor,
+                &applicant.id,
+                &format!("enrolment:{}", row.id),
+            )?;
+            Ok((view(conn, &row, &policy, today)?, applicant, row.version))
         })
         .await?;
     applicant.personal_id = applicant.personal_id.as_deref().map(PersonalId::masked);
@@ -139,20 +102,20 @@ async fn review_page(
             errors,
             amount_due,
             today,
+            version,
         },
     )
 }
 
 #[get("/admin/enrolments/{id}")]
 async fn review(
+    req: HttpRequest,
     ctx: PageContext,
-    state: Data<AppState>,
     me: StaffSession,
     id: Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    reviewer(&me)?;
     review_page(
-        &state,
+        &req,
         ctx,
         &me,
         id.into_inner(),
@@ -167,6 +130,7 @@ async fn review(
 struct DecisionForm {
     decision: String,
     reason: String,
+    version: String,
 }
 
 #[post("/admin/enrolments/{id}/decision")]
@@ -178,18 +142,24 @@ async fn decide(
     id: Path<String>,
     PageForm(form): PageForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    decider(&me)?;
+    let member = me.require(Permission::Decide)?;
     let id = id.into_inner();
+    let version = Some(
+        form.version
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::Stale)?,
+    );
     let approve = match form.decision.as_str() {
         "approve" => true,
         "reject" => false,
         _ => return Err(AppError::invalid("decision", FieldCode::InvalidFormat)),
     };
-    let staff_id = me.0.account.id.clone();
+    let staff_id = member.account.id.clone();
     let now = state.clock.now();
     let public_url = state.settings.public_url.clone();
     let target = id.clone();
-    let actor = Actor::staff(&req, &me);
+    let actor = member.actor(&req);
     let decided = state
         .db
         .write(move |conn| {
@@ -198,6 +168,7 @@ async fn decide(
                 staff_id: &staff_id,
                 approve,
                 reason: &form.reason,
+                version,
             };
             registration::decide(conn, &target, &decision, &policy, &public_url, now)?;
             let action = if approve {
@@ -213,13 +184,13 @@ async fn decide(
     if decided.is_ok() {
         tracing::info!(by = %me.0.account.id, enrolment = %id, approve, "registration decided");
     }
-    outcome(&state, ctx, &me, id, decided, "enrol.admin.already_decided").await
+    outcome(&req, ctx, &me, id, decided, "enrol.admin.already_decided").await
 }
 
 /// Where a staff action lands: back on the registration, or on it again saying what went wrong
 /// (a field, or a change someone else made first).
 async fn outcome<T>(
-    state: &AppState,
+    req: &HttpRequest,
     ctx: PageContext,
     me: &StaffSession,
     id: String,
@@ -232,13 +203,17 @@ async fn outcome<T>(
             StatusCode::CONFLICT,
             FormErrors::message(conflict_key, &ctx),
         ),
+        Err(AppError::Stale) => (
+            StatusCode::PRECONDITION_FAILED,
+            FormErrors::message("problem.stale.detail", &ctx),
+        ),
         Err(error @ (AppError::Invalid(_) | AppError::OutOfBounds { .. })) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             FormErrors::from_error(error, &ctx)?,
         ),
         Err(other) => return Err(other),
     };
-    review_page(state, ctx, me, id, status, errors).await
+    review_page(req, ctx, me, id, status, errors).await
 }
 
 #[derive(Default, Deserialize)]
@@ -258,7 +233,7 @@ async fn pay(
     id: Path<String>,
     PageForm(form): PageForm<PaymentForm>,
 ) -> Result<HttpResponse, AppError> {
-    reviewer(&me)?;
+    let member = me.require(Permission::Review)?;
     let id = id.into_inner();
     let amount = form
         .amount
@@ -275,26 +250,18 @@ async fn pay(
             )],
             &ctx,
         );
-        return review_page(
-            &state,
-            ctx,
-            &me,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-        )
-        .await;
+        return review_page(&req, ctx, &me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
     };
     let payment = PaymentRequest {
         amount,
         paid_on,
         reference: form.reference,
     };
-    let staff_id = me.0.account.id.clone();
+    let staff_id = member.account.id.clone();
     let now = state.clock.now();
     let public_url = state.settings.public_url.clone();
     let target = id.clone();
-    let actor = Actor::staff(&req, &me);
+    let actor = member.actor(&req);
     let recorded = state
         .db
         .write(move |conn| {
@@ -317,22 +284,27 @@ async fn pay(
             Ok(receipt)
         })
         .await;
-    outcome(&state, ctx, &me, id, recorded, "enrol.admin.nothing_due").await
+    outcome(&req, ctx, &me, id, recorded, "enrol.admin.nothing_due").await
 }
 
 #[get("/admin/enrolments/{id}/evidence")]
 async fn evidence(
+    req: HttpRequest,
     state: Data<AppState>,
     me: StaffSession,
     id: Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    reviewer(&me)?;
+    let actor = me.require(Permission::Review)?.actor(&req);
     let id = id.into_inner();
+    let now = state.clock.now();
     let document = state
         .db
-        .read(move |conn| {
+        .write(move |conn| {
             let row = store::find(conn, &id)?.ok_or(AppError::NotFound)?;
-            registration::evidence(conn, &row)?.ok_or(AppError::NotFound)
+            let document = registration::evidence(conn, &row)?.ok_or(AppError::NotFound)?;
+            let what = format!("enrolment:{}:evidence", row.id);
+            audit::staff_read(conn, now.and_utc(), &actor, &row.account_id, &what)?;
+            Ok(document)
         })
         .await?;
     let bytes = documents::read(&state, &document).await?;

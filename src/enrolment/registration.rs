@@ -334,6 +334,7 @@ pub fn create(
         stopped_at: None,
         created_at: now,
         updated_at: now,
+        version: 1,
     };
     let row = apply(row, &plan, now);
     store::insert(conn, &row)?;
@@ -493,6 +494,9 @@ pub struct Decision<'a> {
     pub staff_id: &'a str,
     pub approve: bool,
     pub reason: &'a str,
+    /// The version the decision was made from (`None` only for callers without one, such as
+    /// tests of the rule itself); another version gives [`AppError::Stale`].
+    pub version: Option<i64>,
 }
 
 /// A staff decision on a submitted registration. Approval lays out the schedule and, for a
@@ -509,8 +513,14 @@ pub fn decide(
         staff_id,
         approve,
         reason,
+        ..
     } = *decision;
     let mut row = store::lock(conn, id)?.ok_or(AppError::NotFound)?;
+    // The row is locked: a concurrent decision made from the same version waits, then sees
+    // the version this one writes.
+    if decision.version.is_some_and(|v| v != row.version) {
+        return Err(AppError::Stale);
+    }
     require(&row, &[Status::Submitted])?;
     let reason = reason.trim();
     if !approve && reason.is_empty() {

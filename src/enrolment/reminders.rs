@@ -49,7 +49,7 @@ pub fn send_due(conn: &mut DbConn, public_url: &str, now: Timestamp) -> Result<u
 }
 
 /// Records the reminder; false when it was sent before.
-fn first_time(
+pub fn first_time(
     conn: &mut DbConn,
     kind: &str,
     subject: &str,

@@ -29,6 +29,8 @@ pub struct EnrolmentRow {
     pub stopped_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Bumped by every change (optimistic concurrency, `web::concurrency`).
+    pub version: i64,
 }
 
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
@@ -68,9 +70,14 @@ pub fn insert(conn: &mut DbConn, row: &EnrolmentRow) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Writes the row back as the next version.
 pub fn save(conn: &mut DbConn, row: &EnrolmentRow) -> QueryResult<()> {
+    let next = EnrolmentRow {
+        version: row.version + 1,
+        ..row.clone()
+    };
     diesel::update(enrolments::table.find(&row.id))
-        .set(row)
+        .set(&next)
         .execute(conn)
         .map(drop)
 }
@@ -99,15 +106,6 @@ pub fn of_account(conn: &mut DbConn, account_id: &str) -> QueryResult<Vec<Enrolm
     enrolments::table
         .filter(enrolments::account_id.eq(account_id))
         .order(enrolments::created_at.desc())
-        .select(EnrolmentRow::as_select())
-        .load(conn)
-}
-
-/// Submitted registrations, oldest first (the staff queue).
-pub fn waiting(conn: &mut DbConn) -> QueryResult<Vec<EnrolmentRow>> {
-    enrolments::table
-        .filter(enrolments::status.eq("submitted"))
-        .order(enrolments::submitted_at.asc())
         .select(EnrolmentRow::as_select())
         .load(conn)
 }

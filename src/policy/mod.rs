@@ -8,7 +8,7 @@ pub mod pages;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::DbConn;
@@ -56,7 +56,7 @@ pub struct NotInForce {
 }
 
 /// A figure as used: its value and where it comes from, so results can show their basis.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Basis {
     pub name: String,
     pub value: i64,

@@ -147,6 +147,28 @@ impl FromRequest for StaffCaller {
     }
 }
 
+/// What every `/api/v1/staff` route may answer about the caller, documented once.
+#[derive(utoipa::IntoResponses)]
+pub enum StaffProblems {
+    /// No valid access token.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthenticated(crate::error::Problem),
+    /// Not a staff token that passed the second factor, or the role does not allow this.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(crate::error::Problem),
+}
+
+/// What a change to a versioned object may answer (`web::concurrency`), documented once.
+#[derive(utoipa::IntoResponses)]
+pub enum VersionProblems {
+    /// Someone changed it since the version in `If-Match`: read it again (`stale`).
+    #[response(status = 412, content_type = "application/problem+json")]
+    Stale(crate::error::Problem),
+    /// `If-Match` is missing (`precondition_required`).
+    #[response(status = 428, content_type = "application/problem+json")]
+    Required(crate::error::Problem),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ pub mod access;
 pub mod pages;
 pub mod totp;
 
-pub use access::{Permission, StaffCaller, StaffMember};
+pub use access::{Permission, StaffCaller, StaffMember, StaffProblems, VersionProblems};
 
 use crate::accounts::model::{AccountKind, EmailAddress, FullName, Role};
 use crate::accounts::store;

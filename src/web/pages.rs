@@ -87,6 +87,13 @@ impl PageContext {
         date.format("%d/%m/%Y").to_string()
     }
 
+    /// A moment (stored in UTC) in Vietnam time: `dd/mm/yyyy HH:MM`.
+    pub fn datetime(&self, at: &crate::clock::Timestamp) -> String {
+        crate::clock::in_vietnam(*at)
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+    }
+
     /// A number of months as years and months: `13 năm 11 tháng` / `13 years 11 months`.
     pub fn duration(&self, months: &u32) -> String {
         let (years, rest) = (months / 12, months % 12);

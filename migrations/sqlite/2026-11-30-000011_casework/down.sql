@@ -1,0 +1,12 @@
+DROP TABLE assignments;
+ALTER TABLE enrolments DROP COLUMN version;
+DROP INDEX claims_appeal_idx;
+ALTER TABLE claims DROP COLUMN appeal_of;
+ALTER TABLE claims DROP COLUMN decision_inputs;
+ALTER TABLE claims DROP COLUMN decided_at;
+ALTER TABLE claims DROP COLUMN decided_by;
+ALTER TABLE claims DROP COLUMN amount_reason;
+ALTER TABLE claims DROP COLUMN proposed_at;
+ALTER TABLE claims DROP COLUMN proposed_by;
+ALTER TABLE claims DROP COLUMN proposed_amount;
+ALTER TABLE claims DROP COLUMN version;

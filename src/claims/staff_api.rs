@@ -1,0 +1,475 @@
+//! Staff work on claims over the API (`/api/v1/staff/claims/{id}`), for the agency's own
+//! tools: the same casefile and actions as the review page. Reading gives an `ETag`; every
+//! action needs it back in `If-Match`, so of two people acting on one version exactly one wins
+//! and the other gets 412.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, get, post};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::casefile::{self, Casefile};
+use super::flow::StaffAction;
+use crate::app::AppState;
+use crate::error::{AppError, BodyProblems, Problem};
+use crate::staff::{Permission, StaffCaller, StaffProblems, VersionProblems};
+use crate::web::concurrency::{IfMatch, etag};
+use crate::web::extract::ApiJson;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(show)
+        .service(review)
+        .service(request_info)
+        .service(propose)
+        .service(approve)
+        .service(reject)
+        .service(mark_paid);
+}
+
+/// The claim's new version after an action (also its `ETag`).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = StaffClaimActionDone)]
+pub struct Done {
+    pub id: String,
+    pub version: i64,
+}
+
+/// A claim for staff: the claim beside the applicant's book, earlier claims and the proposal
+/// waiting for approval. Each read is recorded in the audit log and shown in the citizen's
+/// access log.
+#[utoipa::path(
+    operation_id = "staff_show_claim",
+    tag = "staff work",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The claim's id")),
+    responses(
+        (status = 200, description = "The casefile; `ETag` carries its version", body = Casefile,
+            headers(("ETag" = String, description = "The version, for `If-Match`"))),
+        StaffProblems,
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff/claims/{id}")]
+async fn show(
+    req: HttpRequest,
+    state: Data<AppState>,
+    caller: StaffCaller,
+    id: Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.require(Permission::Review)?.actor(&req);
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let above = state.settings.limits.casework.four_eyes_above;
+    let (file, _) = state
+        .db
+        .write(move |conn| casefile::open(conn, &id, &actor, above, now))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(file.version)))
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(file))
+}
+
+/// Runs `action` for the caller from the `If-Match` version.
+async fn run(
+    req: &HttpRequest,
+    state: &AppState,
+    caller: &StaffCaller,
+    id: String,
+    version: IfMatch,
+    kind: ActionKind,
+    body: Body,
+) -> Result<HttpResponse, AppError> {
+    // The permission for the action itself is checked by `casefile::act`.
+    let member = caller.require(Permission::Review)?.clone();
+    let actor = member.actor(req);
+    let settings = state.settings.clone();
+    let now = state.clock.now();
+    let target = id.clone();
+    let next = state
+        .db
+        .write(move |conn| {
+            let action = body.action(kind);
+            casefile::act(
+                conn, &target, &member, &actor, version.0, &action, &settings, now,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(next)))
+        .json(Done { id, version: next }))
+}
+
+#[derive(Clone, Copy, Debug)]
+enum ActionKind {
+    Review,
+    RequestInfo,
+    Propose,
+    Approve,
+    Reject,
+    MarkPaid,
+}
+
+/// The fields of every action's body, moved into the write transaction.
+#[derive(Debug, Default)]
+struct Body {
+    message: String,
+    amount: Option<i64>,
+    reason: String,
+    reason_code: String,
+    reference: String,
+    paid_on: Option<chrono::NaiveDate>,
+}
+
+impl Body {
+    fn action(&self, kind: ActionKind) -> StaffAction<'_> {
+        match kind {
+            ActionKind::Review => StaffAction::Review,
+            ActionKind::RequestInfo => StaffAction::RequestInfo {
+                message: &self.message,
+            },
+            ActionKind::Propose => StaffAction::Propose {
+                amount: self.amount.unwrap_or_default(),
+                reason: &self.reason,
+            },
+            ActionKind::Approve => StaffAction::Approve {
+                amount: self.amount,
+                reason: &self.reason,
+            },
+            ActionKind::Reject => StaffAction::Reject {
+                code: &self.reason_code,
+                text: &self.reason,
+            },
+            ActionKind::MarkPaid => StaffAction::MarkPaid {
+                reference: &self.reference,
+                paid_on: self.paid_on.unwrap_or_default(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = StaffClaimRequestInfo)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInfo {
+    /// What the citizen should add; they see it and get an email.
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = StaffClaimPropose)]
+#[serde(deny_unknown_fields)]
+pub struct Propose {
+    /// VND.
+    pub amount: i64,
+    /// Required when the amount is not the one the rules computed.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = StaffClaimApproval)]
+#[serde(deny_unknown_fields)]
+pub struct Approve {
+    /// Only for a direct approval (no proposal, and no second person needed); with a proposal
+    /// it must equal the proposed amount.
+    #[serde(default)]
+    pub amount: Option<i64>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = StaffClaimRejection)]
+#[serde(deny_unknown_fields)]
+pub struct Reject {
+    /// `not_eligible`, `documents_missing`, `duplicate_claim` or `out_of_time`.
+    pub reason_code: String,
+    /// Shown to the citizen.
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = StaffClaimPayment)]
+#[serde(deny_unknown_fields)]
+pub struct MarkPaid {
+    pub reference: String,
+    #[schema(format = Date)]
+    pub paid_on: chrono::NaiveDate,
+}
+
+/// Take a submitted claim into review.
+#[utoipa::path(
+    operation_id = "staff_review_claim",
+    tag = "staff work",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The claim's id"),
+        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+    ),
+    responses(
+        (status = 200, description = "Done; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 3})),
+        StaffProblems,
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
+        VersionProblems,
+    )
+)]
+#[post("/staff/claims/{id}/review")]
+async fn review(
+    req: HttpRequest,
+    state: Data<AppState>,
+    caller: StaffCaller,
+    id: Path<String>,
+    version: IfMatch,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    run(
+        &req,
+        &state,
+        &caller,
+        id,
+        version,
+        ActionKind::Review,
+        Body::default(),
+    )
+    .await
+}
+
+/// Ask the citizen for more; the claim waits for their answer. Drops any proposal.
+#[utoipa::path(
+    operation_id = "staff_request_claim_info",
+    tag = "staff work",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The claim's id"),
+        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+    ),
+    request_body(content = RequestInfo, example = json!({"message": "Please add the hospital discharge paper."})),
+    responses(
+        (status = 200, description = "Done; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 3})),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        StaffProblems,
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
+        VersionProblems,
+        BodyProblems,
+    )
+)]
+#[post("/staff/claims/{id}/request-info")]
+async fn request_info(
+    req: HttpRequest,
+    state: Data<AppState>,
+    caller: StaffCaller,
+    id: Path<String>,
+    version: IfMatch,
+    ApiJson(body): ApiJson<RequestInfo>,
+) -> Result<HttpResponse, AppError> {
+    let body = Body {
+        message: body.message,
+        ..Body::default()
+    };
+    run(
+        &req,
+        &state,
+        &caller,
+        id.into_inner(),
+        version,
+        ActionKind::RequestInfo,
+        body,
+    )
+    .await
+}
+
+/// Propose the amount to approve. A reason is required when it is not the amount the rules
+/// computed. Lump sums, unemployment benefit and amounts above the threshold are then
+/// approved by someone else.
+#[utoipa::path(
+    operation_id = "staff_propose_claim",
+    tag = "staff work",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The claim's id"),
+        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+    ),
+    request_body(content = Propose, example = json!({"amount": 5060000})),
+    responses(
+        (status = 200, description = "Proposed; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 3})),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        StaffProblems,
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule (`amount_reason` when the amount differs)", body = Problem, content_type = "application/problem+json"),
+        VersionProblems,
+        BodyProblems,
+    )
+)]
+#[post("/staff/claims/{id}/proposal")]
+async fn propose(
+    req: HttpRequest,
+    state: Data<AppState>,
+    caller: StaffCaller,
+    id: Path<String>,
+    version: IfMatch,
+    ApiJson(body): ApiJson<Propose>,
+) -> Result<HttpResponse, AppError> {
+    let body = Body {
+        amount: Some(body.amount),
+        reason: body.reason.unwrap_or_default(),
+        ..Body::default()
+    };
+    run(
+        &req,
+        &state,
+        &caller,
+        id.into_inner(),
+        version,
+        ActionKind::Propose,
+        body,
+    )
+    .await
+}
+
+/// Approve (approvers and administrators): the proposal as it stands — never by the person
+/// who proposed it where four-eyes applies — or directly an `amount` where one person may
+/// decide. The decision keeps the inputs it used; the citizen is emailed.
+#[utoipa::path(
+    operation_id = "staff_approve_claim",
+    tag = "staff work",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The claim's id"),
+        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+    ),
+    request_body(content = Approve, example = json!({})),
+    responses(
+        (status = 200, description = "Approved; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 4})),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        StaffProblems,
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`four_eyes`: a second person must approve; `proposal_changed`: the amount is not the proposal's", body = Problem, content_type = "application/problem+json"),
+        VersionProblems,
+        BodyProblems,
+    )
+)]
+#[post("/staff/claims/{id}/approval")]
+async fn approve(
+    req: HttpRequest,
+    state: Data<AppState>,
+    caller: StaffCaller,
+    id: Path<String>,
+    version: IfMatch,
+    ApiJson(body): ApiJson<Approve>,
+) -> Result<HttpResponse, AppError> {
+    let body = Body {
+        amount: body.amount,
+        reason: body.reason.unwrap_or_default(),
+        ..Body::default()
+    };
+    run(
+        &req,
+        &state,
+        &caller,
+        id.into_inner(),
+        version,
+        ActionKind::Approve,
+        body,
+    )
+    .await
+}
+
+/// Reject with a reason code from the list and words the citizen reads.
+#[utoipa::path(
+    operation_id = "staff_reject_claim",
+    tag = "staff work",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The claim's id"),
+        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+    ),
+    request_body(content = Reject, example = json!({"reason_code": "not_eligible", "reason": "Only 5 of the last 12 months were paid; 6 are needed."})),
+    responses(
+        (status = 200, description = "Rejected; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 4})),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        StaffProblems,
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
+        VersionProblems,
+        BodyProblems,
+    )
+)]
+#[post("/staff/claims/{id}/rejection")]
+async fn reject(
+    req: HttpRequest,
+    state: Data<AppState>,
+    caller: StaffCaller,
+    id: Path<String>,
+    version: IfMatch,
+    ApiJson(body): ApiJson<Reject>,
+) -> Result<HttpResponse, AppError> {
+    let body = Body {
+        reason_code: body.reason_code,
+        reason: body.reason,
+        ..Body::default()
+    };
+    run(
+        &req,
+        &state,
+        &caller,
+        id.into_inner(),
+        version,
+        ActionKind::Reject,
+        body,
+    )
+    .await
+}
+
+/// Record the payment of an approved claim; the citizen sees "paid" with date and reference.
+#[utoipa::path(
+    operation_id = "staff_mark_claim_paid",
+    tag = "staff work",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The claim's id"),
+        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+    ),
+    request_body(content = MarkPaid, example = json!({"reference": "VCB-20261130-000123", "paid_on": "2026-11-30"})),
+    responses(
+        (status = 200, description = "Paid; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 5})),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        StaffProblems,
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
+        VersionProblems,
+        BodyProblems,
+    )
+)]
+#[post("/staff/claims/{id}/payment")]
+async fn mark_paid(
+    req: HttpRequest,
+    state: Data<AppState>,
+    caller: StaffCaller,
+    id: Path<String>,
+    version: IfMatch,
+    ApiJson(body): ApiJson<MarkPaid>,
+) -> Result<HttpResponse, AppError> {
+    let body = Body {
+        reference: body.reference,
+        paid_on: Some(body.paid_on),
+        ..Body::default()
+    };
+    run(
+        &req,
+        &state,
+        &caller,
+        id.into_inner(),
+        version,
+        ActionKind::MarkPaid,
+        body,
+    )
+    .await
+}
