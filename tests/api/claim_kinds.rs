@@ -24,8 +24,7 @@ fn kinds() -> [Value; 6] {
 
 /// A staff action on the claim's page, as its form posts it.
 async fn act(browser: &mut Browser<'_>, path: &str, fields: &[(&str, &str)]) {
-    let csrf = browser.csrf_token(path).await;
-    let reply = browser.post_form(path, &csrf, fields).await;
+    let reply = crate::claims::act(browser, path, fields).await;
     assert_eq!(
         reply.status,
         StatusCode::SEE_OTHER,
@@ -39,6 +38,7 @@ on_both_backends! {
         let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
         let app = TestApp::spawn_at(backend, start).await;
         let mut approver = signed_in_staff(&app, "approver@ansinh.test", Role::Approver).await;
+        let mut clerk = signed_in_staff(&app, "clerk@ansinh.test", Role::Clerk).await;
         let today = app.clock.now().date().to_string();
         for (n, body) in kinds().into_iter().enumerate() {
             let citizen = Citizen::new();
@@ -61,11 +61,13 @@ on_both_backends! {
             let link = format!("{path}/documents/{doc}");
             assert!(page.text.contains(&link), "{}", page.text);
             assert_eq!(approver.get(&link).await.text.as_bytes(), crate::claims::PDF);
-            let reads = app.query(|conn| audit_events::table.filter(audit_events::action.eq("claim.document.read")).count().get_result::<i64>(conn)).await;
+            let reads = app.query(|conn| audit_events::table.filter(audit_events::action.eq("record.read")).filter(audit_events::detail.like("%:document:%")).count().get_result::<i64>(conn)).await;
             assert_eq!(reads, i64::try_from(n).unwrap() + 1);
             act(&mut approver, &path, &[("action", "review")]).await;
             app.mail.wait_for(&citizen.email, "đang được xem xét").await;
-            act(&mut approver, &path, &[("action", "approve"), ("amount", "1500000")]).await;
+            // A clerk proposes, an approver approves: four-eyes for lump sums and unemployment.
+            act(&mut clerk, &path, &[("action", "propose"), ("amount", "1500000"), ("amount_reason", "Số tiền kiểm thử")]).await;
+            act(&mut approver, &path, &[("action", "approve")]).await;
             app.mail.wait_for(&citizen.email, "đã được duyệt").await;
             act(&mut approver, &path, &[("action", "mark_paid"), ("reference", &format!("CK-{n}")), ("paid_on", &today)]).await;
             let paid = app.mail.wait_for(&citizen.email, "Đã chi trả").await;

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::staff::signed_in_staff;
 use crate::support::{Browser, Citizen, TestApp, on_both_backends};
 
-async fn citizen(app: &TestApp) -> (Citizen, String) {
+pub async fn citizen(app: &TestApp) -> (Citizen, String) {
     let citizen = Citizen::new();
     app.registered_citizen(&citizen).await;
     let reply = app.api_login(&citizen.email, &citizen.password).await;
@@ -24,11 +24,11 @@ async fn citizen(app: &TestApp) -> (Citizen, String) {
     )
 }
 
-fn maternity() -> Value {
+pub fn maternity() -> Value {
     json!({ "kind": "maternity", "details": { "event": "birth", "event_date": "2026-11-02", "children": 1, "leave_from": "2026-11-02" } })
 }
 
-async fn start(app: &TestApp, token: &str, key: &str, body: &Value) -> crate::support::Reply {
+pub async fn start(app: &TestApp, token: &str, key: &str, body: &Value) -> crate::support::Reply {
     app.post_json_with(
         "/api/v1/me/claims",
         token,
@@ -66,7 +66,7 @@ pub async fn complete(app: &TestApp, token: &str, id: &str) {
 }
 
 /// Submits the claim, with the papers it needs uploaded first.
-async fn submit(app: &TestApp, token: &str, id: &str) -> crate::support::Reply {
+pub async fn submit(app: &TestApp, token: &str, id: &str) -> crate::support::Reply {
     complete(app, token, id).await;
     app.post_json_with(
         &format!("/api/v1/me/claims/{id}/submit"),
@@ -152,7 +152,7 @@ on_both_backends! {
         assert_eq!(submit(&app, &token, &id).await.status, StatusCode::OK);
         let path = format!("/admin/claims/{id}");
         let mut clerk = signed_in_staff(&app, "clerk@ansinh.test", Role::Clerk).await;
-        let queue = clerk.get("/admin/claims").await;
+        let queue = clerk.get("/admin/queue?type=claim").await;
         assert!(queue.text.contains(&path), "{}", queue.text);
         assert_eq!(act(&mut clerk, &path, &[("action", "review")]).await.status, StatusCode::SEE_OTHER);
         app.mail.wait_for(&me.email, "đang được xem xét").await;
@@ -164,7 +164,7 @@ on_both_backends! {
         // A clerk cannot decide; an approver approves with the amount.
         assert_eq!(act(&mut clerk, &path, &[("action", "approve"), ("amount", "5060000")]).await.status, StatusCode::FORBIDDEN);
         let mut approver = signed_in_staff(&app, "approver@ansinh.test", Role::Approver).await;
-        assert_eq!(act(&mut approver, &path, &[("action", "approve"), ("amount", "5.060.000")]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(act(&mut approver, &path, &[("action", "approve"), ("amount", "5.060.000"), ("amount_reason", "Theo giấy chứng sinh")]).await.status, StatusCode::SEE_OTHER);
         app.mail.wait_for(&me.email, "đã được duyệt").await;
         // Deciding twice finds it decided; withdrawing after the decision is refused.
         assert_eq!(act(&mut approver, &path, &[("action", "reject"), ("reason_code", "not_eligible"), ("reason", "x")]).await.status, StatusCode::CONFLICT);
@@ -179,7 +179,8 @@ on_both_backends! {
         assert_eq!(act(&mut approver, &path, &[("action", "mark_paid"), ("reference", "CK-2026-0001"), ("paid_on", today.as_str())]).await.status, StatusCode::SEE_OTHER);
         app.mail.wait_for(&me.email, "Đã chi trả").await;
         let paid = app.get_auth(&format!("/api/v1/me/claims/{id}"), &token).await;
-        assert_eq!((&paid.body["status"], &paid.body["decision"]), (&json!("paid"), &json!({"amount": 5_060_000, "payment_reference": "CK-2026-0001", "paid_on": today})));
+        let decision = &paid.body["decision"];
+        assert_eq!((&paid.body["status"], &decision["amount"], &decision["payment_reference"], &decision["paid_on"]), (&json!("paid"), &json!(5_060_000), &json!("CK-2026-0001"), &json!(today)), "{}", paid.text);
         let steps: Vec<&str> = paid.body["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
         assert_eq!(steps, ["draft", "submitted", "in_review", "info_requested", "submitted", "approved", "paid"]);
         let subject = format!("claim:{id}");
@@ -470,25 +471,30 @@ on_both_backends! {
 }
 
 /// A staff action on the claim's page, as the page's form posts it.
-async fn act(
+/// A staff action on the claim's page, from the version the page shows.
+pub async fn act(
     browser: &mut Browser<'_>,
     path: &str,
     fields: &[(&str, &str)],
 ) -> crate::support::Reply {
-    let csrf = browser.csrf_token(path).await;
-    browser.post_form(path, &csrf, fields).await
+    let page = browser.get(path).await;
+    let csrf = crate::support::form_value(&page.text, "csrf_token").unwrap();
+    let version = crate::support::form_value(&page.text, "version").unwrap_or_default();
+    let mut fields = fields.to_vec();
+    fields.push(("version", &version));
+    browser.post_form(path, &csrf, &fields).await
 }
 
-async fn start_claim(app: &TestApp, token: &str, body: &Value) -> crate::support::Reply {
+pub async fn start_claim(app: &TestApp, token: &str, body: &Value) -> crate::support::Reply {
     start(app, token, &uuid::Uuid::new_v4().to_string(), body).await
 }
 
 /// One month to plant in a book: the month, the employer's unit (`None`: voluntary), the
 /// salary basis, and whether it is paid.
-type Planted = (Month, Option<&'static str>, i64, bool);
+pub type Planted = (Month, Option<&'static str>, i64, bool);
 
 /// Months from `from` to `to` with `unit` (or voluntary) at `salary`, paid.
-fn span(from: &str, to: &str, unit: Option<&'static str>, salary: i64) -> Vec<Planted> {
+pub fn span(from: &str, to: &str, unit: Option<&'static str>, salary: i64) -> Vec<Planted> {
     let (mut month, to) = (Month::parse(from).unwrap(), Month::parse(to).unwrap());
     let mut out = Vec::new();
     while month <= to {
@@ -620,14 +626,14 @@ async fn plant_card(app: &TestApp, person: &'static str, level: i32) {
 }
 
 /// A citizen (token) whose book holds `months`, as person `person`.
-async fn insured(app: &TestApp, person: &'static str, months: Vec<Planted>) -> String {
+pub async fn insured(app: &TestApp, person: &'static str, months: Vec<Planted>) -> String {
     let (me, token) = citizen(app).await;
     plant(app, person, &me.personal_id, &me.full_name, months).await;
     token
 }
 
 /// The (formula, value) of the explanation line `label` in `explanation`.
-fn line<'a>(explanation: &'a Value, label: &str) -> (&'a str, i64) {
+pub fn line<'a>(explanation: &'a Value, label: &str) -> (&'a str, i64) {
     let found = explanation["lines"]
         .as_array()
         .unwrap()
@@ -641,7 +647,7 @@ fn line<'a>(explanation: &'a Value, label: &str) -> (&'a str, i64) {
 }
 
 /// Sunday 15 Nov 2026, 9:00.
-fn sunday_15_november() -> chrono::NaiveDateTime {
+pub fn sunday_15_november() -> chrono::NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 15)
         .unwrap()
         .and_hms_opt(9, 0, 0)

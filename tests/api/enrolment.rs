@@ -128,12 +128,14 @@ async fn pay(app: &TestApp, token: &str, id: &str, key: &str, amount: i64) -> Re
 /// An approver decides on the registration's page.
 async fn decide(approver: &mut Browser<'_>, id: &str, decision: &str, reason: &str) -> Reply {
     let path = format!("/admin/enrolments/{id}");
-    let csrf = approver.csrf_token(&path).await;
+    let page = approver.get(&path).await;
+    let csrf = crate::support::form_value(&page.text, "csrf_token").unwrap();
+    let version = crate::support::form_value(&page.text, "version").unwrap_or_default();
     approver
         .post_form(
             &format!("{path}/decision"),
             &csrf,
-            &[("decision", decision), ("reason", reason)],
+            &[("decision", decision), ("reason", reason), ("version", &version)],
         )
         .await
 }
@@ -190,10 +192,10 @@ on_both_backends! {
 
         // A clerk sees it but cannot decide; an approver approves.
         let mut clerk = signed_in_staff(&app, "clerk@ansinh.test", Role::Clerk).await;
-        assert_eq!(clerk.get("/admin/enrolments").await.status, StatusCode::OK);
+        assert_eq!(clerk.get("/admin/queue?type=enrolment").await.status, StatusCode::OK);
         assert_eq!(decide(&mut clerk, &id, "approve", "").await.status, StatusCode::FORBIDDEN);
         let mut approver = signed_in_staff(&app, "approver@ansinh.test", Role::Approver).await;
-        let queue = approver.get("/admin/enrolments").await;
+        let queue = approver.get("/admin/queue?type=enrolment").await;
         assert!(queue.text.contains(&format!("/admin/enrolments/{id}")), "{}", queue.text);
         let approved = decide(&mut approver, &id, "approve", "").await;
         assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.text);
@@ -267,8 +269,8 @@ on_both_backends! {
         assert!(mail.text().contains("Bạn đang tham gia BHXH bắt buộc"), "{}", mail.text());
         let seen = app.get_auth(&format!("/api/v1/me/enrolments/{id}"), &token).await;
         assert_eq!((&seen.body["status"], &seen.body["decision_reason"]), (&json!("rejected"), &json!("Bạn đang tham gia BHXH bắt buộc tại công ty.")));
-        // A second decision finds it decided.
-        assert_eq!(decide(&mut approver, &id, "approve", "").await.status, StatusCode::CONFLICT);
+        // A second decision, from a page that offers none any more, finds it changed.
+        assert_eq!(decide(&mut approver, &id, "approve", "").await.status, StatusCode::PRECONDITION_FAILED);
     }
 
     async fn household_hi_leaves_out_the_covered_and_issues_cards(backend) {

@@ -11,6 +11,7 @@ mod support;
 mod accounts;
 mod bad_input;
 mod book;
+mod casework;
 mod calculators;
 mod claim_documents;
 mod claim_kinds;
