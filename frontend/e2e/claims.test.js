@@ -89,8 +89,8 @@ test('a maternity claim filed on a phone, decided and paid by staff', async () =
   try {
     const page = await context.newPage();
     await signInAdmin(page, portal.baseURL);
-    await page.locator('a[href="/admin/claims"]').click();
-    await scan(page, 'claims queue', found);
+    await page.locator('a[href="/admin/queue"]').click();
+    await scan(page, 'work queue', found);
     await page.locator(`a[href="/admin/claims/${claim.id}"]`).click();
     await page.getByRole('heading', { level: 1 }).waitFor();
     await scan(page, 'claim review', found);
@@ -110,7 +110,7 @@ test('a maternity claim filed on a phone, decided and paid by staff', async () =
       await mine.fill('#password', 'mua-xuan-tren-pho-2026');
       await mine.locator('main button[type=submit]').click();
       await mine.locator('.lead .tag', { hasText: t('status.approved') }).waitFor();
-      await mine.getByRole('region', { name: t('claims.show.decision') }).getByText('5.060.000 ₫', { exact: true }).waitFor();
+      await mine.getByRole('region', { name: t('claims.show.decision') }).getByText('5.060.000 ₫', { exact: true }).first().waitFor();
       await scan(mine, 'citizen claim approved (vi)', found);
 
       // Paid: the citizen sees the payment's reference, in both languages.

@@ -71,7 +71,7 @@ test('household health insurance with three members, from draft to approved', as
 
     const admin = await staff.newPage();
     await signInAdmin(admin, portal.baseURL);
-    await admin.locator('a[href="/admin/enrolments"]').click();
+    await admin.locator('a[href="/admin/queue"]').click();
     await scan(admin, 'staff queue', found);
     await admin.locator(`a[href="/admin${enrolment.replace('/account', '')}"]`).click();
     await admin.getByRole('heading', { level: 1 }).waitFor();

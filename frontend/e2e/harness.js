@@ -229,12 +229,20 @@ export function totp(base32, unixSeconds = Date.now() / 1000) {
 
 /** The demo administrator seeded on the embedded default (README). */
 export const ADMIN = { login: 'quantri@demo.ansinh.vn', password: 'quan-tri-vien-demo-2026' };
+/** The demo clerk and approver (README). */
+export const CLERK = { login: 'tiepnhan@demo.ansinh.vn', password: 'can-bo-tiep-nhan-2026' };
+export const APPROVER = { login: 'pheduyet@demo.ansinh.vn', password: 'can-bo-phe-duyet-2026' };
 
 /** Signs the demo administrator in on `page`, enrolling the authenticator on first use. */
 export async function signInAdmin(page, baseURL) {
+  await signInStaff(page, baseURL, ADMIN);
+}
+
+/** Signs a demo staff member in on `page`, enrolling the authenticator on first use. */
+export async function signInStaff(page, baseURL, who) {
   await page.goto(baseURL + '/login?next=/admin');
-  await page.fill('#login', ADMIN.login);
-  await page.fill('#password', ADMIN.password);
+  await page.fill('#login', who.login);
+  await page.fill('#password', who.password);
   await page.locator('main button[type=submit]').click();
   await page.waitForURL((url) => url.pathname === '/admin/mfa' || url.pathname === '/admin');
   if (new URL(page.url()).pathname === '/admin/mfa') {

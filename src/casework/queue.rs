@@ -219,17 +219,7 @@ pub fn load(
     )?;
     let mut items = Vec::new();
     if wanted(SubjectKind::Claim) {
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            Option<Timestamp>,
-            Option<NaiveDate>,
-            Option<String>,
-            String,
-            Option<String>,
-            Timestamp,
-        )> = claims::table
+        let rows: Vec<ClaimLine> = claims::table
             .inner_join(accounts::table)
             .filter(claims::status.eq_any(["submitted", "in_review", "info_requested"]))
             .select((
@@ -240,11 +230,20 @@ pub fn load(
                 claims::decision_due,
                 claims::proposed_by,
                 accounts::full_name,
-                accounts::personal_id,
                 claims::created_at,
             ))
             .load(conn)?;
-        for (id, kind, status, submitted, due, proposed_by, name, _pid, created) in rows {
+        for ClaimLine {
+            id,
+            kind,
+            status,
+            submitted,
+            due,
+            proposed_by,
+            name,
+            created,
+        } in rows
+        {
             let submitted_at = submitted.unwrap_or(created);
             let due = due.unwrap_or(submitted_at.date());
             items.push(
@@ -298,25 +297,17 @@ pub fn load(
         }
     }
     if wanted(SubjectKind::Question) {
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            Timestamp,
-            Option<String>,
-            Option<String>,
-        )> = questions::table
+        let rows: Vec<(String, String, String, Timestamp, Option<String>)> = questions::table
             .filter(questions::status.eq("open"))
             .select((
                 questions::id,
                 questions::topic,
                 questions::status,
                 questions::created_at,
-                questions::account_id,
                 questions::email,
             ))
             .load(conn)?;
-        for (id, topic, status, created, _account, email) in rows {
+        for (id, topic, status, created, email) in rows {
             let due = add_working_days(created.date(), limits.question_answer_days, &holidays);
             let asker = email.unwrap_or_default();
             items.push(item(
@@ -336,8 +327,21 @@ pub fn load(
     attach_assignees(conn, &mut items)?;
     attach_provinces(conn, &mut items)?;
     items.retain(|i| filter.admits(i, today, me));
-    items.sort_by(|a, b| (a.due, a.submitted_at).cmp(&(b.due, b.submitted_at)));
+    items.sort_by_key(|i| (i.due, i.submitted_at));
     Ok(items)
+}
+
+/// An open claim as the queue reads it.
+#[derive(Queryable)]
+struct ClaimLine {
+    id: String,
+    kind: String,
+    status: String,
+    submitted: Option<Timestamp>,
+    due: Option<NaiveDate>,
+    proposed_by: Option<String>,
+    name: String,
+    created: Timestamp,
 }
 
 #[allow(clippy::too_many_arguments)]

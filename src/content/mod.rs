@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod model;
 pub mod pages;
 pub mod questions;
+pub mod questions_api;
 pub mod questions_pages;
 pub mod search;
 pub mod seed;
@@ -22,6 +23,7 @@ pub mod view;
 
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     api::routes(cfg);
+    questions_api::routes(cfg);
 }
 
 pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {

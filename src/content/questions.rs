@@ -331,7 +331,8 @@ pub fn answer(
         return Err(AppError::WrongState("question is not open".into()));
     }
     let token = random_token();
-    diesel::update(questions::table.find(id))
+    // Of two staff answering at once, the second finds it answered.
+    let answered = diesel::update(questions::table.find(id))
         .filter(questions::status.eq("open"))
         .set((
             questions::status.eq("answered"),
@@ -341,6 +342,9 @@ pub fn answer(
             questions::read_token_hash.eq(token_hash(&token)),
         ))
         .execute(conn)?;
+    if answered == 0 {
+        return Err(AppError::WrongState("answered".into()));
+    }
     let link = format!("{public_url}/questions/{id}?token={token}");
     let account = match &question.account_id {
         Some(account_id) => crate::accounts::store::account(conn, account_id)?,

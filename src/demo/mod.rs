@@ -19,7 +19,7 @@ pub struct DemoLogin {
     password_hash: &'static str,
 }
 
-pub const LOGINS: [DemoLogin; 2] = [
+pub const LOGINS: [DemoLogin; 4] = [
     DemoLogin {
         who: "citizen (công dân)",
         login: "an.nguyen@demo.ansinh.vn",
@@ -32,6 +32,18 @@ pub const LOGINS: [DemoLogin; 2] = [
         password: "quan-tri-vien-demo-2026",
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$X7nO3lD7zXmTe7TXEyijxg$vHHsVZaftZvihEsNrHQ5uP/inI7XVu9EDbFMyG/quyU",
     },
+    DemoLogin {
+        who: "staff clerk (cán bộ tiếp nhận: reviews and proposes; authenticator at first login)",
+        login: "tiepnhan@demo.ansinh.vn",
+        password: "can-bo-tiep-nhan-2026",
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$Msx3A0IlSIhCgRw8QRvbVg$QNv3Oj5M5f9Kie7sMNZFj8mHOexbHXn74eFSX24P4qw",
+    },
+    DemoLogin {
+        who: "staff approver (cán bộ phê duyệt: decides; authenticator at first login)",
+        login: "pheduyet@demo.ansinh.vn",
+        password: "can-bo-phe-duyet-2026",
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$tYfr1bTCESxM2h08KClN2w$JQaO2fOB73dBOdCluGL70n3Zn7ZrdXOkdg3FvIp53lQ",
+    },
 ];
 
 impl DemoLogin {
@@ -42,7 +54,7 @@ impl DemoLogin {
 
 /// Seeds the demo accounts unless they exist; returns whether anything was added.
 pub async fn seed(state: &AppState) -> Result<bool, AppError> {
-    let [citizen, admin] = &LOGINS;
+    let [citizen, admin, clerk, approver] = &LOGINS;
     let now = state.clock.now();
     state
         .db
@@ -93,6 +105,24 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
                     ..base
                 },
             )?;
+            for (who, role, name) in [
+                (clerk, Role::Clerk, "Lê Văn Cường"),
+                (approver, Role::Approver, "Phạm Thị Dung"),
+            ] {
+                let id = uuid::Uuid::now_v7().to_string();
+                store::insert_account(
+                    conn,
+                    &NewAccount {
+                        id: &id,
+                        kind: AccountKind::Staff.as_str(),
+                        role: Some(role.as_str()),
+                        email: who.login,
+                        full_name: name,
+                        password_hash: Some(who.password_hash),
+                        ..base
+                    },
+                )?;
+            }
             book::seed(conn, now)?;
             Ok(true)
         })

@@ -379,7 +379,7 @@ fn ensure_bench_account(
     diesel::insert_into(health_cards::table)
         .values(&card_for(&person, now))
         .execute(conn)?;
-    let [citizen, _] = &super::LOGINS;
+    let [citizen, ..] = &super::LOGINS;
     insert_account(
         conn,
         &NewAccount {

@@ -12,6 +12,7 @@ pub mod registration_api;
 pub mod reminders;
 pub mod rules;
 pub mod schedule;
+pub mod staff_api;
 mod store;
 pub mod view;
 
@@ -29,6 +30,7 @@ use crate::web::i18n::Lang;
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     api::routes(cfg);
     registration_api::routes(cfg);
+    staff_api::routes(cfg);
 }
 
 pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {

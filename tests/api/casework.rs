@@ -18,12 +18,21 @@ fn unemployment() -> Value {
 }
 
 /// A staff API call with `If-Match`.
-async fn call(app: &TestApp, path: &str, token: &str, version: &str, body: &Value) -> crate::support::Reply {
-    app.post_json_with(path, token, &[("If-Match", version)], body).await
+async fn call(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    version: &str,
+    body: &Value,
+) -> crate::support::Reply {
+    app.post_json_with(path, token, &[("If-Match", version)], body)
+        .await
 }
 
 async fn etag(app: &TestApp, id: &str, token: &str) -> String {
-    let read = app.get_auth(&format!("/api/v1/staff/claims/{id}"), token).await;
+    let read = app
+        .get_auth(&format!("/api/v1/staff/claims/{id}"), token)
+        .await;
     assert_eq!(read.status, StatusCode::OK, "{}", read.text);
     read.header("etag").unwrap().to_owned()
 }

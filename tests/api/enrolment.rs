@@ -135,7 +135,11 @@ async fn decide(approver: &mut Browser<'_>, id: &str, decision: &str, reason: &s
         .post_form(
             &format!("{path}/decision"),
             &csrf,
-            &[("decision", decision), ("reason", reason), ("version", &version)],
+            &[
+                ("decision", decision),
+                ("reason", reason),
+                ("version", &version),
+            ],
         )
         .await
 }
