@@ -34,6 +34,17 @@ pub struct Done {
     pub version: i64,
 }
 
+fn example() -> serde_json::Value {
+    serde_json::json!({
+        "claim": super::api::example(),
+        "version": 3,
+        "applicant": {"account_id": "01932c4e-0000-7c3d-9e8f-0a1b2c3d4e5f", "full_name": "Nguyễn Văn An", "personal_id": "••••••••3456"},
+        "earlier_claims": [{"id": "01932c4e-1111-7c3d-9e8f-0a1b2c3d4e5f", "kind": "sickness", "status": "paid", "created_at": "2026-03-02T08:00:00", "decided_amount": 1500000}],
+        "proposal": {"amount": 5060000, "by": "Lê Văn Cường", "by_id": "01932c4e-2222-7c3d-9e8f-0a1b2c3d4e5f"},
+        "needs_second_person": false,
+    })
+}
+
 /// A claim for staff: the claim beside the applicant's book, earlier claims and the proposal
 /// waiting for approval. Each read is recorded in the audit log and shown in the citizen's
 /// access log.
@@ -44,7 +55,7 @@ pub struct Done {
     params(("id" = String, Path, description = "The claim's id")),
     responses(
         (status = 200, description = "The casefile; `ETag` carries its version", body = Casefile,
-            headers(("ETag" = String, description = "The version, for `If-Match`"))),
+            headers(("ETag" = String, description = "The version, for `If-Match`")), example = example),
         StaffProblems,
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
     )

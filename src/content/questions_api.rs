@@ -45,7 +45,7 @@ pub struct StaffQuestion {
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The question's id")),
     responses(
-        (status = 200, description = "The question", body = StaffQuestion),
+        (status = 200, description = "The question", body = StaffQuestion, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "topic": "voluntary_si", "body": "Do voluntary months count towards my pension?", "status": "open", "locale": "en", "consent_publish": true, "created_at": "2026-11-30T09:12:00"})),
         StaffProblems,
         (status = 404, description = "No such question", body = Problem, content_type = "application/problem+json"),
     )

@@ -28,7 +28,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(pay);
 }
 
-const EXAMPLE: &str = r#"{"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "kind": "voluntary_si", "status": "approved", "monthly_income": 3000000, "support_group": "near_poor", "payment_mode": "yearly", "start_month": "2026-12", "evidence_required": true, "evidence": {"file_name": "giay-chung-nhan-ho-can-ngheo.pdf", "content_type": "application/pdf", "size": 184320}, "members": [], "quote": {"monthly": 528000, "months": 12, "period_total": 6336000}, "instalments": [{"seq": 1, "first_month": "2026-12", "months": 12, "amount": 6336000, "due_date": "2027-06-30", "state": "due"}], "submitted_at": "2026-11-30T09:12:00", "decided_at": "2026-12-01T10:00:00"}"#;
+pub(crate) const EXAMPLE: &str = r#"{"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "kind": "voluntary_si", "status": "approved", "monthly_income": 3000000, "support_group": "near_poor", "payment_mode": "yearly", "start_month": "2026-12", "evidence_required": true, "evidence": {"file_name": "giay-chung-nhan-ho-can-ngheo.pdf", "content_type": "application/pdf", "size": 184320}, "members": [], "quote": {"monthly": 528000, "months": 12, "period_total": 6336000}, "instalments": [{"seq": 1, "first_month": "2026-12", "months": 12, "amount": 6336000, "due_date": "2027-06-30", "state": "due"}], "submitted_at": "2026-11-30T09:12:00", "decided_at": "2026-12-01T10:00:00"}"#;
 
 fn example() -> serde_json::Value {
     serde_json::from_str(EXAMPLE).unwrap_or_default()

@@ -32,6 +32,15 @@ pub struct StaffEnrolment {
     pub version: i64,
 }
 
+fn example() -> serde_json::Value {
+    let enrolment: serde_json::Value =
+        serde_json::from_str(super::registration_api::EXAMPLE).unwrap_or_default();
+    serde_json::json!({
+        "enrolment": enrolment, "applicant_account_id": "01932c4e-0000-7c3d-9e8f-0a1b2c3d4e5f",
+        "applicant_name": "Nguyễn Văn An", "version": 2,
+    })
+}
+
 /// A registration beside its applicant; each read is recorded in the audit log and shown in
 /// the citizen's access log.
 #[utoipa::path(
@@ -41,7 +50,7 @@ pub struct StaffEnrolment {
     params(("id" = String, Path, description = "The registration's id")),
     responses(
         (status = 200, description = "The registration; `ETag` carries its version", body = StaffEnrolment,
-            headers(("ETag" = String, description = "The version, for `If-Match`"))),
+            headers(("ETag" = String, description = "The version, for `If-Match`")), example = example),
         StaffProblems,
         (status = 404, description = "No such registration", body = Problem, content_type = "application/problem+json"),
     )
