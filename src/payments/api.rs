@@ -114,10 +114,7 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     caller.require(Permission::Pay)?;
     let id = id.into_inner();
-    let detail = state
-        .db
-        .read(move |conn| super::detail(conn, &id))
-        .await?;
+    let detail = state.db.read(move |conn| super::detail(conn, &id)).await?;
     Ok(detail_response(&detail))
 }
 

@@ -367,7 +367,10 @@ fn lock_exported(conn: &mut DbConn, id: &str, expected: i64) -> Result<RunRow, A
 /// in the future). Each claim moves to paid with `bank_reference` when given, else
 /// `<run reference>/<seq>`, and its citizen is emailed (by `claims::flow`); the run closes.
 /// Audited as `payment_run.mark_paid`.
-#[expect(clippy::too_many_arguments, reason = "one use case, each argument distinct")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one use case, each argument distinct"
+)]
 pub fn mark_paid(
     conn: &mut DbConn,
     actor: &Actor,
@@ -420,7 +423,10 @@ pub fn mark_paid(
 /// is returned with `reason`, the claim stays approved so a later run takes it again, and the
 /// citizen is emailed to check their bank account. The run closes if nothing else is pending.
 /// Audited as `payment_item.return`.
-#[expect(clippy::too_many_arguments, reason = "one use case, each argument distinct")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one use case, each argument distinct"
+)]
 pub fn return_item(
     conn: &mut DbConn,
     actor: &Actor,
@@ -445,7 +451,8 @@ pub fn return_item(
         .ok_or(AppError::NotFound)?;
     lock_exported(conn, id, expected)?;
     let status = ItemStatus::parse(&item.status);
-    if status != ItemStatus::Pending || store::settle_returned(conn, id, item.seq, reason, now)? == 0
+    if status != ItemStatus::Pending
+        || store::settle_returned(conn, id, item.seq, reason, now)? == 0
     {
         return Err(AppError::WrongState(status.as_str().into()));
     }

@@ -90,7 +90,10 @@ pub fn item_reference(run_reference: &str, seq: i64) -> String {
 /// The claim's short id in transfer descriptions: the last 8 characters of its UUID (the
 /// random part of a v7 UUID, so claims made in the same millisecond still differ).
 pub fn claim_short_id(claim_id: &str) -> String {
-    let hex: Vec<char> = claim_id.chars().filter(char::is_ascii_alphanumeric).collect();
+    let hex: Vec<char> = claim_id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
     hex[hex.len().saturating_sub(8)..]
         .iter()
         .collect::<String>()
@@ -101,7 +104,9 @@ pub fn claim_short_id(claim_id: &str) -> String {
 /// anything else): `BHXH 3C4D5E6F PR-2026-11-30-001`.
 pub fn transfer_description(claim_id: &str, run_reference: &str) -> String {
     let text = format!("BHXH {} {run_reference}", claim_short_id(claim_id));
-    text.chars().filter(|c| c.is_ascii_graphic() || *c == ' ').collect()
+    text.chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .collect()
 }
 
 /// A name as bank batch files expect it: upper case, without Vietnamese marks, ASCII letters
@@ -197,7 +202,10 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         assert_eq!(run_reference(day, 1), "PR-2026-11-30-001");
         assert_eq!(run_reference(day, 12), "PR-2026-11-30-012");
-        assert_eq!(item_reference("PR-2026-11-30-001", 3), "PR-2026-11-30-001/3");
+        assert_eq!(
+            item_reference("PR-2026-11-30-001", 3),
+            "PR-2026-11-30-001/3"
+        );
     }
 
     #[test]

@@ -54,7 +54,10 @@ pub struct Waiting {
 /// Every run, newest first.
 pub fn runs(conn: &mut DbConn) -> QueryResult<Vec<RunRow>> {
     payment_runs::table
-        .order((payment_runs::created_at.desc(), payment_runs::reference.desc()))
+        .order((
+            payment_runs::created_at.desc(),
+            payment_runs::reference.desc(),
+        ))
         .select(RunRow::as_select())
         .load(conn)
 }

@@ -72,7 +72,13 @@ async fn approved_claim(app: &TestApp, who: &Claimant, amount: i64) -> String {
 }
 
 /// Gives `who` a payout account (sealed as the app seals it).
-async fn bank_account(app: &TestApp, who: &Claimant, bin: &'static str, number: &str, holder: &str) {
+async fn bank_account(
+    app: &TestApp,
+    who: &Claimant,
+    bin: &'static str,
+    number: &str,
+    holder: &str,
+) {
     let keys = app.state().keyring.clone();
     let account_id = who.account_id.clone();
     let change = PayoutChange {
