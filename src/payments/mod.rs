@@ -144,6 +144,13 @@ pub struct OfficeClaim {
     pub amount: i64,
 }
 
+/// Whether the claim waits in (or was paid through) a payment run: a claim marked paid by
+/// hand while its run is pending would make that run impossible to settle, so the claim page
+/// should refuse it then.
+pub fn in_live_run(conn: &mut DbConn, claim_id: &str) -> Result<bool, AppError> {
+    Ok(store::in_live_run(conn, claim_id)?)
+}
+
 /// Every run, newest first.
 pub fn list(conn: &mut DbConn) -> Result<Vec<RunView>, AppError> {
     Ok(store::runs(conn)?.iter().map(RunView::from).collect())

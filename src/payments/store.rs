@@ -103,6 +103,16 @@ pub fn waiting(conn: &mut DbConn) -> QueryResult<Vec<Waiting>> {
         .collect())
 }
 
+/// Whether the claim is in a live run (an item not returned).
+pub fn in_live_run(conn: &mut DbConn, claim_id: &str) -> QueryResult<bool> {
+    let live: i64 = payment_items::table
+        .filter(payment_items::claim_id.eq(claim_id))
+        .filter(payment_items::status.ne("returned"))
+        .count()
+        .get_result(conn)?;
+    Ok(live > 0)
+}
+
 /// Full names of the given accounts.
 pub fn names(conn: &mut DbConn, ids: &[String]) -> QueryResult<BTreeMap<String, String>> {
     Ok(accounts::table
