@@ -252,6 +252,7 @@ fn build_app(
         .configure(crate::casework::page_routes)
         .configure(crate::retirement::page_routes)
         .configure(crate::payout::page_routes)
+        .configure(crate::payments::page_routes)
         .configure(crate::content::page_routes)
         .default_service(actix_web::web::route().to(web::errors::no_route))
         .wrap(from_fn(web::rate_limit::limit_account_endpoints))

@@ -45,6 +45,8 @@
 //!   and the one-off payment for missing years, from the citizen's own book.
 //! - [`claims`] — benefit claims: typed forms, draft → submitted → decided → paid with a
 //!   timeline and messages; working-day deadlines and the pure rules of the six claim types.
+//! - [`payments`] — payment runs: approved claims batched, exported as a bank-transfer file,
+//!   settled as paid or returned.
 //! - [`payout`] — the citizen's payout bank account: in their own name, sealed at rest,
 //!   changed only with the password again, each change emailed and audited.
 //! - [`content`] — policy content (procedures, articles, FAQ) in Vietnamese and English: public
@@ -83,6 +85,7 @@ pub mod enrolment;
 pub mod health_card;
 pub mod home;
 pub mod insurance_book;
+pub mod payments;
 pub mod payout;
 pub mod retirement;
 pub mod staff;

@@ -30,6 +30,7 @@ use utoipa_actix_web::AppExt;
         (name = "retirement", description = "The citizen's retirement planner: retirement date, pension estimate, gaps and what-ifs"),
         (name = "payout account", description = "The bank account the citizen's benefits are paid into: in their own name, changed only with the password again"),
         (name = "staff work", description = "For the agency's staff (password + TOTP token): the work queue with legal deadlines, take / assign / release, and deciding claims with four-eyes approval and optimistic concurrency (`ETag` / `If-Match`)"),
+        (name = "payments", description = "Staff: approved claims batched into payment runs, the bank-transfer file, and what the bank paid or returned"),
         (name = "content", description = "Public policy information: the procedures catalogue, articles and FAQ, searchable with or without Vietnamese accents; cacheable (ETag, 304)"),
     ),
 )]
@@ -76,6 +77,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::claims::api_routes(cfg);
     crate::retirement::api_routes(cfg);
     crate::payout::api_routes(cfg);
+    crate::payments::api_routes(cfg);
     crate::content::api_routes(cfg);
     crate::casework::api_routes(cfg);
 }

@@ -195,6 +195,10 @@ pub fn act(
     now: Timestamp,
 ) -> Result<i64, AppError> {
     member.require(permission_for(action))?;
+    // A claim in a payment run is paid by settling the run, not by hand.
+    if matches!(action, StaffAction::MarkPaid { .. }) && crate::payments::in_live_run(conn, id)? {
+        return Err(AppError::WrongState("in_payment_run".into()));
+    }
     let acting = Acting {
         staff_id: &member.account.id,
         version: Some(version),

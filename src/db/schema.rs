@@ -488,6 +488,39 @@ diesel::joinable!(payout_accounts -> accounts (account_id));
 diesel::joinable!(enrolment_members -> enrolments (enrolment_id));
 diesel::joinable!(enrolment_instalments -> enrolments (enrolment_id));
 
+diesel::table! {
+    payment_runs (id) {
+        id -> Text,
+        reference -> Text,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        exported_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        total_amount -> BigInt,
+        item_count -> BigInt,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    payment_items (run_id, seq) {
+        run_id -> Text,
+        seq -> BigInt,
+        claim_id -> Text,
+        account_id -> Text,
+        amount -> BigInt,
+        bank_bin -> Text,
+        bank_name -> Text,
+        holder_name -> Text,
+        masked_number -> Text,
+        status -> Text,
+        return_reason -> Nullable<Text>,
+        paid_on -> Nullable<Date>,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     web_sessions,
@@ -523,6 +556,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     public_holidays,
     payout_accounts,
     assignments,
+    payment_runs,
+    payment_items,
 );
 
 diesel::table! {

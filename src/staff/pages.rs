@@ -155,6 +155,8 @@ struct AdminHome {
     role: String,
     /// Content editors and administrators edit the public content.
     edits_content: bool,
+    /// Approvers and administrators pay approved claims.
+    pays: bool,
 }
 
 #[get("/admin")]
@@ -164,8 +166,12 @@ async fn home(ctx: PageContext, StaffSession(me): StaffSession) -> Result<HttpRe
         .map(|r| ctx.t(&format!("role.{}", r.as_str())).to_owned())
         .unwrap_or_default();
     let edits_content = matches!(me.role(), Some(Role::ContentEditor | Role::Admin));
+    let pays = me
+        .role()
+        .is_some_and(|role| super::Permission::Pay.granted_to(role));
     ok(&AdminHome {
         ctx,
+        pays,
         name: me.account.full_name,
         role,
         edits_content,

@@ -23,6 +23,7 @@ mod enrolment;
 mod openapi;
 mod operations;
 mod pages;
+mod payments;
 mod payout;
 mod policy_admin;
 mod questions;

@@ -1,0 +1,2 @@
+DROP TABLE payment_items;
+DROP TABLE payment_runs;
