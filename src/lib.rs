@@ -85,3 +85,4 @@ pub mod insurance_book;
 pub mod payout;
 pub mod retirement;
 pub mod staff;
+pub mod statistics;

@@ -28,3 +28,4 @@ mod questions;
 mod retirement;
 mod schema;
 mod staff;
+mod statistics;
