@@ -11,10 +11,11 @@ pub struct Bar {
     pub shown: String,
 }
 
-/// Drawing units across (the SVG scales to its container).
-const WIDTH: i64 = 600;
+/// Drawing units across: the SVG scales to its container (at most 36rem wide, see app.css), so
+/// on a 320 px screen its text is still about 11 px high.
+const WIDTH: i64 = 400;
 /// The longest bar, leaving room for the value written after it.
-const BAR_MAX: i64 = 440;
+const BAR_MAX: i64 = 260;
 const ROW: i64 = 46;
 /// Dark blue on white: contrast above 8:1, for the bars as for the text.
 const INK: &str = "#1b365d";
@@ -34,9 +35,9 @@ pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar]) -> Stri
         let y = ROW * i as i64;
         let length = bar_length(bar.value, max);
         svg.push_str(&format!(
-            "<text x=\"0\" y=\"{}\" font-size=\"15\" fill=\"{INK}\">{}</text><rect x=\"0\" y=\"{}\" width=\"{length}\" height=\"18\" fill=\"{INK}\"/><text x=\"{}\" y=\"{}\" font-size=\"15\" fill=\"{INK}\">{}</text>",
+            "<text x=\"0\" y=\"{}\" font-size=\"16\" fill=\"{INK}\">{}</text><rect x=\"0\" y=\"{}\" width=\"{length}\" height=\"18\" fill=\"{INK}\"/><text x=\"{}\" y=\"{}\" font-size=\"16\" fill=\"{INK}\">{}</text>",
             y + 16,
-            escape(&bar.label),
+            escape(&shortened(&bar.label)),
             y + 22,
             length + 8,
             y + 37,
@@ -45,6 +46,16 @@ pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar]) -> Stri
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// Labels longer than the drawing is wide end in "…" (the table beside has them in full).
+fn shortened(label: &str) -> String {
+    const MOST: usize = 42;
+    if label.chars().count() <= MOST {
+        label.to_owned()
+    } else {
+        label.chars().take(MOST - 1).chain(['…']).collect()
+    }
 }
 
 /// The length of a bar for `value` when the largest is `max`, rounded half up.
@@ -87,12 +98,12 @@ mod tests {
     fn bars_are_proportional_to_their_values() {
         assert_eq!(bar_length(100, 100), BAR_MAX);
         assert_eq!(bar_length(50, 100), BAR_MAX / 2);
-        assert_eq!(bar_length(1, 3), 147);
+        assert_eq!(bar_length(1, 3), 87);
         assert_eq!(bar_length(0, 100), 0);
         assert_eq!(bar_length(5, 0), 0);
         let svg = bar_chart("c", "t", "d", &[bar("a", 40), bar("b", 10)]);
-        assert!(svg.contains("width=\"440\""), "{svg}");
-        assert!(svg.contains("width=\"110\""), "{svg}");
+        assert!(svg.contains("width=\"260\""), "{svg}");
+        assert!(svg.contains("width=\"65\""), "{svg}");
     }
 
     #[test]
@@ -109,5 +120,8 @@ mod tests {
         assert!(svg.contains("aria-labelledby=\"claims-title claims-desc\""));
         assert!(svg.contains("<title id=\"claims-title\">Hồ sơ &lt;theo&gt; loại</title>"));
         assert!(svg.contains("<desc id=\"claims-desc\">a &amp; b</desc>"));
+        let long = "Công ty Cổ phần Đầu tư Phát triển Công nghệ Sông Hồng Xanh";
+        assert_eq!(shortened(long).chars().count(), 42);
+        assert!(shortened(long).ends_with('…'));
     }
 }

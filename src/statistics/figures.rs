@@ -198,6 +198,9 @@ pub struct ClaimTiming {
     pub decided_at: Option<Timestamp>,
 }
 
+/// A claim's id, kind, status, submission and deadline.
+type SubmittedRow = (String, String, String, Option<Timestamp>, Option<NaiveDate>);
+
 /// Every claim that was submitted (status other than draft), with its first decision.
 pub fn claim_timings(conn: &mut DbConn) -> QueryResult<Vec<ClaimTiming>> {
     let decided: HashMap<String, Timestamp> = claim_events::table
@@ -208,19 +211,18 @@ pub fn claim_timings(conn: &mut DbConn) -> QueryResult<Vec<ClaimTiming>> {
         .into_iter()
         .filter_map(|(id, at)| Some((id, at?)))
         .collect();
-    let submitted: Vec<(String, String, String, Option<Timestamp>, Option<NaiveDate>)> =
-        claims::table
-            .filter(claims::submitted_at.is_not_null())
-            .filter(claims::status.ne("draft"))
-            .select((
-                claims::id,
-                claims::kind,
-                claims::status,
-                claims::submitted_at,
-                claims::decision_due,
-            ))
-            .order((claims::submitted_at, claims::id))
-            .load(conn)?;
+    let submitted: Vec<SubmittedRow> = claims::table
+        .filter(claims::submitted_at.is_not_null())
+        .filter(claims::status.ne("draft"))
+        .select((
+            claims::id,
+            claims::kind,
+            claims::status,
+            claims::submitted_at,
+            claims::decision_due,
+        ))
+        .order((claims::submitted_at, claims::id))
+        .load(conn)?;
     Ok(submitted
         .into_iter()
         .filter_map(|(id, kind, status, submitted_at, decision_due)| {

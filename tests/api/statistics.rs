@@ -35,6 +35,16 @@ const BEN_NGHE: &str = "Công ty CP Bến Nghé";
 const FORMULA: &str = "=HYPERLINK(\"http://x\")";
 const CITIZEN: &str = "Trần Thị Bình";
 
+/// A claim to plant: id, kind, status, submitted, due, and its events after submission.
+type PlantedClaim = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static [(&'static str, &'static str)],
+);
+
 /// Employers in Hà Nội (01) and in old Bình Dương (74, now TP. Hồ Chí Minh 79), their workers'
 /// months, voluntary and household registrations, claims with their events, and arrears.
 fn plant(conn: &mut ansinh::db::DbConn) -> anyhow::Result<()> {
@@ -208,14 +218,7 @@ fn plant(conn: &mut ansinh::db::DbConn) -> anyhow::Result<()> {
             .execute(conn)?;
     }
     // Claims: (id, kind, status, submitted, due, events after submission).
-    let planted: [(
-        &str,
-        &str,
-        &str,
-        Option<&str>,
-        Option<&str>,
-        &[(&str, &str)],
-    ); 7] = [
+    let planted: [PlantedClaim; 7] = [
         // 2.0 days, on time.
         (
             "c1",
@@ -293,13 +296,12 @@ fn plant(conn: &mut ansinh::db::DbConn) -> anyhow::Result<()> {
                 claims::updated_at.eq(now),
             ))
             .execute(conn)?;
-        let mut seq = 1;
         let mut rows = vec![("draft", "2026-11-01 00:00")];
         if let Some(submitted) = submitted {
             rows.push(("submitted", submitted));
         }
         rows.extend_from_slice(events);
-        for (event_status, when) in rows {
+        for (seq, (event_status, when)) in (1..).zip(rows) {
             diesel::insert_into(claim_events::table)
                 .values((
                     claim_events::claim_id.eq(id),
@@ -309,7 +311,6 @@ fn plant(conn: &mut ansinh::db::DbConn) -> anyhow::Result<()> {
                     claim_events::actor.eq("citizen"),
                 ))
                 .execute(conn)?;
-            seq += 1;
         }
     }
     // Arrears on 20 Nov: e1 owes 6M (Aug) + 10M (Sep) = 16M over 2 months (October is not
