@@ -49,7 +49,8 @@ fn month_start(month: Month) -> Timestamp {
 /// - Compulsory SI: people with a compulsory contribution month declared for `month`
 ///   (paid or not: the employer declared them), in the province of that employer. A person
 ///   declared by employers in two provinces counts once in each, and once in the total.
-/// - Voluntary SI: registrations approved (or stopped later) whose cover started by `month`.
+/// - Voluntary SI: registrations approved by the end of `month` (and not stopped before it)
+///   whose cover started by `month`.
 ///   The portal holds no address for them, so the province is the one their citizen ID was
 ///   issued in (its digits 2–3, the code the household card uses too), mapped to the merged
 ///   province; accounts without an ID count as unknown.
