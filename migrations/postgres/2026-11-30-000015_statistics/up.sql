@@ -9,3 +9,7 @@ CREATE TABLE coverage_targets (
     version INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (year, scheme)
 );
+
+-- Participants of a month are counted from the month's contribution rows: without this index
+-- the count reads every month of every person.
+CREATE INDEX contribution_months_month_idx ON contribution_months (month, scheme, person_id);
