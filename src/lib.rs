@@ -89,3 +89,4 @@ pub mod payments;
 pub mod payout;
 pub mod retirement;
 pub mod staff;
+pub mod statistics;

@@ -32,6 +32,7 @@ use utoipa_actix_web::AppExt;
         (name = "staff work", description = "For the agency's staff (password + TOTP token): the work queue with legal deadlines, take / assign / release, and deciding claims with four-eyes approval and optimistic concurrency (`ETag` / `If-Match`)"),
         (name = "payments", description = "Staff: approved claims batched into payment runs, the bank-transfer file, and what the bank paid or returned"),
         (name = "content", description = "Public policy information: the procedures catalogue, articles and FAQ, searchable with or without Vietnamese accents; cacheable (ETag, 304)"),
+        (name = "statistics", description = "Aggregate figures: participants by scheme and province, coverage against targets, claims and decision times, employers' arrears; public (cacheable) and for staff, with the coverage targets administrators set"),
     ),
 )]
 pub struct ApiDoc;
@@ -80,6 +81,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::payments::api_routes(cfg);
     crate::content::api_routes(cfg);
     crate::casework::api_routes(cfg);
+    crate::statistics::api_routes(cfg);
 }
 
 /// The OpenAPI document, built from the routes without starting a server.

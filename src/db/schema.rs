@@ -469,6 +469,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    coverage_targets (year, scheme) {
+        year -> Integer,
+        scheme -> Text,
+        target_people -> BigInt,
+        set_by -> Text,
+        set_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(content_revisions -> content_items (item_id));
 diesel::joinable!(contribution_months -> people (person_id));
 diesel::joinable!(contribution_months -> employers (employer_id));
@@ -558,6 +569,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assignments,
     payment_runs,
     payment_items,
+    coverage_targets,
 );
 
 diesel::table! {

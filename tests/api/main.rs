@@ -30,3 +30,4 @@ mod questions;
 mod retirement;
 mod schema;
 mod staff;
+mod statistics;

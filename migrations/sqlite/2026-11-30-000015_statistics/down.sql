@@ -1,0 +1,2 @@
+DROP INDEX contribution_months_month_idx;
+DROP TABLE coverage_targets;
