@@ -30,6 +30,7 @@ use utoipa_actix_web::AppExt;
         (name = "retirement", description = "The citizen's retirement planner: retirement date, pension estimate, gaps and what-ifs"),
         (name = "payout account", description = "The bank account the citizen's benefits are paid into: in their own name, changed only with the password again"),
         (name = "content", description = "Public policy information: the procedures catalogue, articles and FAQ, searchable with or without Vietnamese accents; cacheable (ETag, 304)"),
+        (name = "fraud flags", description = "Staff triage of fraud and duplicate flags: shared contact details or bank accounts, two SI codes, claims after a death, benefit while contributing, bursts from one origin"),
     ),
 )]
 pub struct ApiDoc;
@@ -76,6 +77,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::retirement::api_routes(cfg);
     crate::payout::api_routes(cfg);
     crate::content::api_routes(cfg);
+    crate::flags::api_routes(cfg);
 }
 
 /// The OpenAPI document, built from the routes without starting a server.

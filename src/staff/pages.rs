@@ -155,6 +155,8 @@ struct AdminHome {
     role: String,
     /// Content editors and administrators edit the public content.
     edits_content: bool,
+    /// Reviewers triage fraud flags.
+    reviews: bool,
 }
 
 #[get("/admin")]
@@ -164,10 +166,14 @@ async fn home(ctx: PageContext, StaffSession(me): StaffSession) -> Result<HttpRe
         .map(|r| ctx.t(&format!("role.{}", r.as_str())).to_owned())
         .unwrap_or_default();
     let edits_content = matches!(me.role(), Some(Role::ContentEditor | Role::Admin));
+    let reviews = me
+        .role()
+        .is_some_and(|r| crate::staff::Permission::Review.granted_to(r));
     ok(&AdminHome {
         ctx,
         name: me.account.full_name,
         role,
         edits_content,
+        reviews,
     })
 }
