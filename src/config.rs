@@ -209,9 +209,8 @@ impl Settings {
                 .context("DOCUMENT_BYTES_PER_ACCOUNT must be a number")?;
         }
         if let Some(v) = var("FLAG_BURST_ACCOUNTS") {
-            s.limits.flag_burst_accounts = v
-                .parse()
-                .context("FLAG_BURST_ACCOUNTS must be a number")?;
+            s.limits.flag_burst_accounts =
+                v.parse().context("FLAG_BURST_ACCOUNTS must be a number")?;
         }
         if let Some(v) = var("FLAG_BURST_MINUTES") {
             let minutes: u64 = v.parse().context("FLAG_BURST_MINUTES must be a number")?;

@@ -152,9 +152,9 @@ async fn main() -> anyhow::Result<()> {
                 let db = ansinh::db::Db::connect(&url, 1)?;
                 let mut conn = db.connection()?;
                 let now = Clock::system().now();
-                anyhow::Ok(conn.transaction(|conn| {
-                    ansinh::flags::nightly(conn, &keys, &limits, now)
-                }))
+                anyhow::Ok(
+                    conn.transaction(|conn| ansinh::flags::nightly(conn, &keys, &limits, now)),
+                )
             })
             .await??
             .map_err(|error| anyhow::anyhow!(plain(&error)))?;

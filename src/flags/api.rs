@@ -188,15 +188,7 @@ async fn triage(
         .db
         .write(move |conn| {
             let outcome = Outcome::parse(request.status.trim());
-            super::triage(
-                conn,
-                &actor,
-                &id,
-                if_match.0,
-                outcome,
-                &request.reason,
-                now,
-            )?;
+            super::triage(conn, &actor, &id, if_match.0, outcome, &request.reason, now)?;
             super::get(conn, catalog, &id)
         })
         .await?;

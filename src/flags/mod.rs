@@ -194,9 +194,9 @@ pub fn on_arrival(
         origin.device.as_deref(),
     )?;
     findings.extend(
-        rules::bursts(&recent, burst)
-            .into_iter()
-            .filter(|f| f.subject == Some((origin.subject_kind.clone(), origin.subject_id.clone()))),
+        rules::bursts(&recent, burst).into_iter().filter(|f| {
+            f.subject == Some((origin.subject_kind.clone(), origin.subject_id.clone()))
+        }),
     );
 
     store::insert_new(conn, &findings, now)
@@ -485,7 +485,8 @@ pub fn triage(
         Outcome::Confirmed => "flag.confirm",
         Outcome::Dismissed => "flag.dismiss",
     };
-    let detail = serde_json::json!({ "kind": row.kind, "account": row.account_id, "reason": reason });
+    let detail =
+        serde_json::json!({ "kind": row.kind, "account": row.account_id, "reason": reason });
     let event = actor.event(action, format!("flag:{id}"), detail);
     crate::audit::record(conn, now.and_utc(), &event)
 }

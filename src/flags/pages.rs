@@ -84,11 +84,16 @@ async fn list(
     let (flags, names) = state
         .db
         .read(move |conn| {
-            let flags = super::list(conn, catalog, query_status.as_deref(), query_kind.as_deref())?;
+            let flags = super::list(
+                conn,
+                catalog,
+                query_status.as_deref(),
+                query_kind.as_deref(),
+            )?;
             let ids: Vec<String> = flags.iter().map(|f| f.account_id.clone()).collect();
             let names = super::store::accounts_with_claims(conn, &ids)?
                 .into_iter()
-                .map(|(id, name, _)| (id, name))
+                .map(|account| (account.id, account.name))
                 .collect();
             Ok((flags, names))
         })
@@ -100,7 +105,10 @@ async fn list(
         status: status.unwrap_or_default(),
         kind: kind.unwrap_or_default(),
         statuses: &STATUSES,
-        kinds: Kind::ALL.iter().map(|k| (k.as_str(), k.name_key())).collect(),
+        kinds: Kind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.name_key()))
+            .collect(),
     })
 }
 
@@ -194,16 +202,17 @@ async fn flag_page(
         .await?;
     let involved = accounts
         .into_iter()
-        .map(|(id, name, claims)| Involved {
-            concerned: id == flag.account_id,
-            name,
-            claims: claims
+        .map(|account| Involved {
+            concerned: account.id == flag.account_id,
+            name: account.name,
+            claims: account
+                .claims
                 .into_iter()
-                .map(|(c, k, s)| {
+                .map(|c| {
                     (
-                        c,
-                        claim_kind_key(&k),
-                        crate::claims::flow::Status::parse(&s).key(),
+                        c.id,
+                        claim_kind_key(&c.kind),
+                        crate::claims::flow::Status::parse(&c.status).key(),
                     )
                 })
                 .collect(),
@@ -269,7 +278,11 @@ async fn triage(
         .db
         .write(move |conn| {
             // A version that does not read as a number matches none: someone changed it.
-            let version = form.version.trim().parse::<i64>().map_err(|_| AppError::Stale)?;
+            let version = form
+                .version
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::Stale)?;
             let outcome = Outcome::parse(form.status.trim());
             super::triage(conn, &actor, &target, version, outcome, &form.reason, now)
         })

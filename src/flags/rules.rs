@@ -180,11 +180,10 @@ pub fn shared_value(
     let mut findings = Vec::new();
     for (value, accounts) in by_value {
         let accounts: Vec<&str> = accounts.into_iter().collect();
-        let unrelated = accounts.iter().enumerate().any(|(i, a)| {
-            accounts[i + 1..]
-                .iter()
-                .any(|b| !households.related(a, b))
-        });
+        let unrelated = accounts
+            .iter()
+            .enumerate()
+            .any(|(i, a)| accounts[i + 1..].iter().any(|b| !households.related(a, b)));
         if !unrelated {
             continue;
         }
@@ -228,10 +227,7 @@ pub fn shared_emails(emails: &[(String, String)], households: &Households) -> Ve
 }
 
 /// Accounts paid into one bank account (grouped by the blind index, never the number).
-pub fn shared_bank_accounts(
-    indexes: &[(String, String)],
-    households: &Households,
-) -> Vec<Finding> {
+pub fn shared_bank_accounts(indexes: &[(String, String)], households: &Households) -> Vec<Finding> {
     shared_value(Kind::SharedBankAccount, indexes, households, |_| None)
 }
 
@@ -467,11 +463,8 @@ pub fn bursts(origins: &[Origin], burst: Burst) -> Vec<Finding> {
             list.sort_by(|a, b| (a.at, &a.subject_id).cmp(&(b.at, &b.subject_id)));
             for (i, origin) in list.iter().enumerate() {
                 let since = origin.at - burst.window;
-                let window: Vec<&Origin> = list[..i]
-                    .iter()
-                    .copied()
-                    .filter(|o| o.at > since)
-                    .collect();
+                let window: Vec<&Origin> =
+                    list[..i].iter().copied().filter(|o| o.at > since).collect();
                 let before: BTreeSet<&str> = window.iter().map(|o| o.account_id.as_str()).collect();
                 let mut with: BTreeSet<&str> = before.clone();
                 with.insert(&origin.account_id);
@@ -535,7 +528,11 @@ mod tests {
 
     #[test]
     fn one_phone_across_two_households_is_flagged_once_and_within_one_is_not() {
-        let phones = pairs(&[("a1", "0912 345 678"), ("a2", "+84912345678"), ("a3", "0987")]);
+        let phones = pairs(&[
+            ("a1", "0912 345 678"),
+            ("a2", "+84912345678"),
+            ("a3", "0987"),
+        ]);
         let found = shared_phones(&phones, &Households::default());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].account_id, "a2");
@@ -552,9 +549,15 @@ mod tests {
             normalise_email("Nguyen.Van.An+bhxh@googlemail.com").as_deref(),
             Some("nguyenvanan@gmail.com")
         );
-        let emails = pairs(&[("a1", "nguyenvanan@gmail.com"), ("a2", "nguyen.vanan+1@gmail.com")]);
+        let emails = pairs(&[
+            ("a1", "nguyenvanan@gmail.com"),
+            ("a2", "nguyen.vanan+1@gmail.com"),
+        ]);
         assert_eq!(shared_emails(&emails, &Households::default()).len(), 1);
-        let near = pairs(&[("a1", "nguyenvanan@gmail.com"), ("a2", "nguyenvanan2@gmail.com")]);
+        let near = pairs(&[
+            ("a1", "nguyenvanan@gmail.com"),
+            ("a2", "nguyenvanan2@gmail.com"),
+        ]);
         assert!(shared_emails(&near, &Households::default()).is_empty());
         // Dots matter outside Gmail.
         let other = pairs(&[("a1", "an.nguyen@vnpt.vn"), ("a2", "annguyen@vnpt.vn")]);

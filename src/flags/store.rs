@@ -86,11 +86,8 @@ pub fn insert_new(
         };
         // A savepoint: another node inserting the same fingerprint at the same moment makes
         // this insert fail on the unique key, which must not undo the caller's transaction.
-        let inserted = conn.transaction(|conn| {
-            diesel::insert_into(flags::table)
-                .values(&row)
-                .execute(conn)
-        });
+        let inserted =
+            conn.transaction(|conn| diesel::insert_into(flags::table).values(&row).execute(conn));
         match inserted {
             Ok(_) => added += 1,
             Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
@@ -190,10 +187,7 @@ pub fn email_candidates(conn: &mut DbConn, email: &str) -> Result<Vec<Contact>, 
 
 /// The households the accounts belong to (registrations that are not drafts or refused): the
 /// registering account and every account whose personal ID is a member. `None`: everyone's.
-pub fn households(
-    conn: &mut DbConn,
-    of: Option<&[Contact]>,
-) -> Result<Households, AppError> {
+pub fn households(conn: &mut DbConn, of: Option<&[Contact]>) -> Result<Households, AppError> {
     let live = ["submitted", "approved", "stopped"];
     let registrations: Vec<(String, String)> = match of {
         None => enrolments::table
@@ -224,7 +218,10 @@ pub fn households(
     let registration_ids: Vec<&str> = registrations.iter().map(|(id, _)| id.as_str()).collect();
     let members: Vec<(String, String)> = enrolment_members::table
         .filter(enrolment_members::enrolment_id.eq_any(&registration_ids))
-        .select((enrolment_members::enrolment_id, enrolment_members::personal_id))
+        .select((
+            enrolment_members::enrolment_id,
+            enrolment_members::personal_id,
+        ))
         .load(conn)?;
     let member_ids: BTreeSet<&str> = members.iter().map(|(_, p)| p.as_str()).collect();
     let holders: Vec<(String, Option<String>)> = accounts::table
@@ -266,8 +263,7 @@ pub fn bank_indexes(
                 return Ok(Vec::new());
             };
             // Under any configured key, so rows not yet resealed after a rotation match too.
-            let holders =
-                crate::payout::store::holders_of(conn, keys, mine.bank, &mine.number)?;
+            let holders = crate::payout::store::holders_of(conn, keys, mine.bank, &mine.number)?;
             Ok(holders
                 .into_iter()
                 .map(|holder| (holder, "same".to_owned()))
@@ -377,28 +373,36 @@ pub fn deaths(
         .collect())
 }
 
+type ClaimTuple = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<Timestamp>,
+    Option<NaiveDate>,
+);
+
 /// The submitted claims of the accounts.
 pub fn claim_facts(conn: &mut DbConn, account_ids: &[&str]) -> Result<Vec<ClaimFact>, AppError> {
-    let rows: Vec<(String, String, String, String, String, Option<Timestamp>, Option<NaiveDate>)> =
-        claims::table
-            .filter(claims::account_id.eq_any(account_ids))
-            .filter(claims::status.ne("draft"))
-            .select((
-                claims::id,
-                claims::account_id,
-                claims::kind,
-                claims::status,
-                claims::details,
-                claims::submitted_at,
-                claims::paid_on,
-            ))
-            .load(conn)?;
+    let rows: Vec<ClaimTuple> = claims::table
+        .filter(claims::account_id.eq_any(account_ids))
+        .filter(claims::status.ne("draft"))
+        .select((
+            claims::id,
+            claims::account_id,
+            claims::kind,
+            claims::status,
+            claims::details,
+            claims::submitted_at,
+            claims::paid_on,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
             |(id, account_id, kind, status, details, submitted_at, paid_on)| {
-                let details: serde_json::Value =
-                    serde_json::from_str(&details).unwrap_or_default();
+                let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
                 ClaimFact {
                     id,
                     account_id,
@@ -627,28 +631,34 @@ pub fn triage(
     staff_id: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let rows = diesel::update(
-        flags::table
-            .find(id)
-            .filter(flags::version.eq(expected)),
-    )
-    .set((
-        flags::status.eq(status),
-        flags::triage_reason.eq(reason),
-        flags::triaged_by.eq(staff_id),
-        flags::triaged_at.eq(now),
-        flags::version.eq(flags::version + 1),
-    ))
-    .execute(conn)?;
+    let rows = diesel::update(flags::table.find(id).filter(flags::version.eq(expected)))
+        .set((
+            flags::status.eq(status),
+            flags::triage_reason.eq(reason),
+            flags::triaged_by.eq(staff_id),
+            flags::triaged_at.eq(now),
+            flags::version.eq(flags::version + 1),
+        ))
+        .execute(conn)?;
     let exists = rows > 0 || find(conn, id)?.is_some();
     crate::web::concurrency::bumped(rows, exists)
 }
 
-/// Names of accounts, and their claims (id, kind, status), for showing evidence.
-pub fn accounts_with_claims(
-    conn: &mut DbConn,
-    ids: &[String],
-) -> Result<Vec<(String, String, Vec<(String, String, String)>)>, AppError> {
+/// An account named in a flag, with its claims, for showing the evidence.
+pub struct Involved {
+    pub id: String,
+    pub name: String,
+    pub claims: Vec<ClaimLink>,
+}
+
+pub struct ClaimLink {
+    pub id: String,
+    pub kind: String,
+    pub status: String,
+}
+
+/// The accounts (in the order given) with their submitted claims, newest first.
+pub fn accounts_with_claims(conn: &mut DbConn, ids: &[String]) -> Result<Vec<Involved>, AppError> {
     let names: Vec<(String, String)> = accounts::table
         .filter(accounts::id.eq_any(ids))
         .select((accounts::id, accounts::full_name))
@@ -666,9 +676,17 @@ pub fn accounts_with_claims(
             let claims = claims_of
                 .iter()
                 .filter(|(owner, ..)| owner == id)
-                .map(|(_, c, k, s)| (c.clone(), k.clone(), s.clone()))
+                .map(|(_, c, k, s)| ClaimLink {
+                    id: c.clone(),
+                    kind: k.clone(),
+                    status: s.clone(),
+                })
                 .collect();
-            Some((id.clone(), name, claims))
+            Some(Involved {
+                id: id.clone(),
+                name,
+                claims,
+            })
         })
         .collect())
 }
