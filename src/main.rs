@@ -151,10 +151,22 @@ async fn main() -> anyhow::Result<()> {
             let added = tokio::task::spawn_blocking(move || {
                 let db = ansinh::db::Db::connect(&url, 1)?;
                 let mut conn = db.connection()?;
-                let now = Clock::system().now();
-                anyhow::Ok(
-                    conn.transaction(|conn| ansinh::flags::nightly(conn, &keys, &limits, now)),
-                )
+                // The server may write at the same moment: on SQLite that makes this (one
+                // transaction) fail as busy; run it again, as it is all or nothing.
+                let mut attempt = 0;
+                loop {
+                    let now = Clock::system().now();
+                    let run =
+                        conn.transaction(|conn| ansinh::flags::nightly(conn, &keys, &limits, now));
+                    attempt += 1;
+                    match run {
+                        Ok(added) => break anyhow::Ok(Ok(added)),
+                        Err(_) if attempt < 10 => {
+                            std::thread::sleep(std::time::Duration::from_millis(300));
+                        }
+                        Err(error) => break anyhow::Ok(Err(error)),
+                    }
+                }
             })
             .await??
             .map_err(|error| anyhow::anyhow!(plain(&error)))?;
