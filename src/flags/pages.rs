@@ -128,6 +128,8 @@ struct FlagPage {
     evidence: Vec<(String, String)>,
     errors: FormErrors,
     reason: String,
+    /// The citizen's other open flags.
+    others: Vec<Flag>,
 }
 
 impl FlagPage {
@@ -186,7 +188,7 @@ async fn flag_page(
     let actor = me.actor(req);
     let catalog = ctx.lang.catalog();
     let now = state.clock.now();
-    let (flag, accounts) = state
+    let (flag, accounts, others) = state
         .db
         .write(move |conn| {
             let flag = super::get(conn, catalog, &id)?;
@@ -197,7 +199,11 @@ async fn flag_page(
             }
             ids.dedup();
             let accounts = super::store::accounts_with_claims(conn, &ids)?;
-            Ok((flag, accounts))
+            let others: Vec<Flag> = super::open_for_account(conn, catalog, &flag.account_id)?
+                .into_iter()
+                .filter(|other| other.id != flag.id)
+                .collect();
+            Ok((flag, accounts, others))
         })
         .await?;
     let involved = accounts
@@ -228,6 +234,7 @@ async fn flag_page(
             evidence,
             errors,
             reason,
+            others,
         },
     )
 }

@@ -304,6 +304,15 @@ async fn nightly(app: &TestApp) -> usize {
         .await
 }
 
+/// The housekeeping loop's daily run.
+async fn nightly_once(app: &TestApp) -> Option<usize> {
+    let keyring = app.state().keyring.clone();
+    let limits = app.state().settings.limits.clone();
+    let now = app.clock.now();
+    app.write(move |conn| Ok(ansinh::flags::nightly_once(conn, &keyring, &limits, now)?))
+        .await
+}
+
 /// (kind, account, evidence) of every flag, by kind then account.
 async fn all_flags(app: &TestApp) -> Vec<(String, String, Value)> {
     let mut rows: Vec<(String, String, String)> = app
@@ -401,8 +410,13 @@ on_both_backends! {
         assert!(explanation.contains("2 ") && explanation.contains("…222"), "{explanation}");
         assert!(!explanation.contains('{'), "{explanation}");
 
-        // Recomputing finds the same flags and adds none.
+        // Recomputing finds the same flags and adds none; the scheduled run goes once a day.
         assert_eq!(nightly(&app).await, 0);
+        assert_eq!(all_flags(&app).await.len(), 7);
+        assert_eq!(nightly_once(&app).await, Some(0));
+        assert_eq!(nightly_once(&app).await, None);
+        app.clock.advance(chrono::Duration::days(1));
+        assert_eq!(nightly_once(&app).await, Some(0));
         assert_eq!(all_flags(&app).await.len(), 7);
     }
 
@@ -527,6 +541,23 @@ on_both_backends! {
         let app = TestApp::spawn_at(backend, at(2026, 11, 29, 20, 0)).await;
         plant_cases(&app).await;
         nightly(&app).await;
+        // Another open flag of the same citizen is listed on the page.
+        app.write(|conn| {
+            diesel::insert_into(flags::table)
+                .values((
+                    flags::id.eq("other-flag"),
+                    flags::kind.eq("shared_email"),
+                    flags::account_id.eq("dead"),
+                    flags::evidence.eq(r#"{"accounts": ["dead", "mail-a"], "count": 2}"#),
+                    flags::fingerprint.eq("planted"),
+                    flags::status.eq("open"),
+                    flags::version.eq(1_i64),
+                    flags::created_at.eq(at(2026, 11, 29, 20, 0)),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await;
         let mut editor = signed_in_staff(&app, "editor.page@example.vn", Role::ContentEditor).await;
         assert_eq!(editor.get("/admin/flags").await.status, StatusCode::FORBIDDEN);
         let mut clerk = signed_in_staff(&app, "clerk.page@example.vn", Role::Clerk).await;
@@ -540,6 +571,7 @@ on_both_backends! {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.text.contains("/admin/claims/claim-after-death"), "{}", page.text);
         assert!(page.text.contains("2026-10-01"));
+        assert!(page.text.contains("href=\"/admin/flags/other-flag\""), "{}", page.text);
         let csrf = form_value(&page.text, "csrf_token").unwrap();
         let version = form_value(&page.text, "version").unwrap();
         // Dismissing without a reason is refused on the page too.
