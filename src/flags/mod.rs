@@ -246,9 +246,21 @@ pub fn nightly(
         &store::benefit_facts(conn, None)?,
     ));
 
-    let since = now - chrono::Duration::days(NIGHTLY_ORIGIN_DAYS);
-    let origins = store::origins_since(conn, since, None, None)?;
-    findings.extend(rules::bursts(&origins, burst_of(limits)));
+    // Each submission is judged with its whole window loaded: the window before the first
+    // day is read too, and only submissions from the first day on can raise a flag.
+    let burst = burst_of(limits);
+    let first = now - chrono::Duration::days(NIGHTLY_ORIGIN_DAYS);
+    let origins = store::origins_since(conn, first - burst.window, None, None)?;
+    let judged: std::collections::HashSet<(&str, &str)> = origins
+        .iter()
+        .filter(|o| o.at >= first)
+        .map(|o| (o.subject_kind.as_str(), o.subject_id.as_str()))
+        .collect();
+    findings.extend(rules::bursts(&origins, burst).into_iter().filter(|f| {
+        f.subject
+            .as_ref()
+            .is_some_and(|(k, id)| judged.contains(&(k.as_str(), id.as_str())))
+    }));
 
     store::insert_new(conn, &findings, now)
 }

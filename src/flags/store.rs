@@ -578,25 +578,37 @@ pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<FlagRow>, AppError> {
         .optional()?)
 }
 
-/// Flags, open first then newest first, optionally of one status and one kind.
+/// Flags, open first then newest first (at most `limit`), optionally of one status and one
+/// kind.
 pub fn list(
     conn: &mut DbConn,
     status: Option<&str>,
     kind: Option<&str>,
     limit: i64,
 ) -> Result<Vec<FlagRow>, AppError> {
-    let mut query = flags::table.select(FlagRow::as_select()).into_boxed();
-    if let Some(status) = status {
-        query = query.filter(flags::status.eq(status.to_owned()));
+    let query = |conn: &mut DbConn, open: bool, limit: i64| {
+        let mut query = flags::table.select(FlagRow::as_select()).into_boxed();
+        query = if open {
+            query.filter(flags::status.eq("open"))
+        } else {
+            query.filter(flags::status.ne("open"))
+        };
+        if let Some(status) = status {
+            query = query.filter(flags::status.eq(status.to_owned()));
+        }
+        if let Some(kind) = kind {
+            query = query.filter(flags::kind.eq(kind.to_owned()));
+        }
+        query
+            .order((flags::created_at.desc(), flags::id.desc()))
+            .limit(limit)
+            .load::<FlagRow>(conn)
+    };
+    let mut rows = query(conn, true, limit)?;
+    let room = limit - i64::try_from(rows.len()).unwrap_or(limit);
+    if room > 0 {
+        rows.extend(query(conn, false, room)?);
     }
-    if let Some(kind) = kind {
-        query = query.filter(flags::kind.eq(kind.to_owned()));
-    }
-    let mut rows: Vec<FlagRow> = query
-        .order(flags::created_at.desc())
-        .limit(limit)
-        .load(conn)?;
-    rows.sort_by_key(|row| row.status != "open");
     Ok(rows)
 }
 
