@@ -202,6 +202,21 @@ fn spawn_housekeeping(state: Data<AppState>, mut stop: watch::Receiver<bool>) {
             {
                 tracing::warn!(%error, "queueing the approvers' digest failed");
             }
+            // Fraud flags over everyone, once per day on whichever node gets there first.
+            let (keyring, limits, now) = (
+                state.keyring.clone(),
+                state.settings.limits.clone(),
+                state.clock.now(),
+            );
+            match state
+                .db
+                .write(move |conn| crate::flags::nightly_once(conn, &keyring, &limits, now))
+                .await
+            {
+                Ok(Some(added)) => tracing::info!(added, "nightly fraud flags run"),
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "the nightly fraud flags run failed"),
+            }
         }
     });
 }
@@ -255,6 +270,7 @@ fn build_app(
         .configure(crate::payments::page_routes)
         .configure(crate::content::page_routes)
         .configure(crate::statistics::page_routes)
+        .configure(crate::flags::page_routes)
         .default_service(actix_web::web::route().to(web::errors::no_route))
         .wrap(from_fn(web::rate_limit::limit_account_endpoints))
         .wrap(from_fn(web::csrf::ensure_cookie))

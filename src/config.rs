@@ -72,6 +72,11 @@ pub struct Limits {
     pub password_hash_concurrency: usize,
     /// Bytes of uploaded documents one account may keep, so one account cannot fill the disk.
     pub document_bytes_per_account: i64,
+    /// Claims from this many different accounts from one address or device within
+    /// `flag_burst_window` raise a fraud flag (`FLAG_BURST_ACCOUNTS`).
+    pub flag_burst_accounts: usize,
+    /// The window of a burst (`FLAG_BURST_MINUTES`).
+    pub flag_burst_window: Duration,
     pub casework: Casework,
 }
 
@@ -130,6 +135,8 @@ impl Default for Limits {
                 .unwrap_or(2),
             document_bytes_per_account: 100 * 1024 * 1024,
             casework: Casework::default(),
+            flag_burst_accounts: 3,
+            flag_burst_window: minutes(60),
         }
     }
 }
@@ -262,6 +269,14 @@ impl Settings {
                     .parse()
                     .with_context(|| format!("{name} must be a number"))?;
             }
+        }
+        if let Some(v) = var("FLAG_BURST_ACCOUNTS") {
+            s.limits.flag_burst_accounts =
+                v.parse().context("FLAG_BURST_ACCOUNTS must be a number")?;
+        }
+        if let Some(v) = var("FLAG_BURST_MINUTES") {
+            let minutes: u64 = v.parse().context("FLAG_BURST_MINUTES must be a number")?;
+            s.limits.flag_burst_window = Duration::from_secs(minutes * 60);
         }
         s.secret_key = match var("SECRET_KEY") {
             Some(key) => key,

@@ -82,6 +82,7 @@ pub mod declarations;
 pub mod demo;
 pub mod documents;
 pub mod enrolment;
+pub mod flags;
 pub mod health_card;
 pub mod home;
 pub mod insurance_book;

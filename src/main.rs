@@ -71,6 +71,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Fraud and duplicate flags.
+    Flags {
+        #[command(subcommand)]
+        command: FlagsCommand,
+    },
     /// Field-encryption keys (`FIELD_KEY`, `FIELD_OLD_KEYS`).
     Keys {
         #[command(subcommand)]
@@ -85,6 +90,13 @@ enum KeysCommand {
     /// Seal again, under the current `FIELD_KEY`, every value sealed under a key in
     /// `FIELD_OLD_KEYS`; afterwards the old keys can be removed.
     Reseal,
+}
+
+#[derive(Subcommand)]
+enum FlagsCommand {
+    /// Run every detector over everyone now (the server does it once a day); prints how many
+    /// flags were added.
+    Nightly,
 }
 
 #[derive(Subcommand)]
@@ -130,6 +142,37 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(settings).await,
+        Command::Flags {
+            command: FlagsCommand::Nightly,
+        } => {
+            let keys = settings.keyring()?;
+            let limits = settings.limits.clone();
+            let url = settings.database_url.clone();
+            let added = tokio::task::spawn_blocking(move || {
+                let db = ansinh::db::Db::connect(&url, 1)?;
+                let mut conn = db.connection()?;
+                // The server may write at the same moment: on SQLite that makes this (one
+                // transaction) fail as busy; run it again, as it is all or nothing.
+                let mut attempt = 0;
+                loop {
+                    let now = Clock::system().now();
+                    let run =
+                        conn.transaction(|conn| ansinh::flags::nightly(conn, &keys, &limits, now));
+                    attempt += 1;
+                    match run {
+                        Ok(added) => break anyhow::Ok(Ok(added)),
+                        Err(_) if attempt < 10 => {
+                            std::thread::sleep(std::time::Duration::from_millis(300));
+                        }
+                        Err(error) => break anyhow::Ok(Err(error)),
+                    }
+                }
+            })
+            .await??
+            .map_err(|error| anyhow::anyhow!(plain(&error)))?;
+            println!("{added} new flag(s)");
+            Ok(())
+        }
         Command::CreateClient {
             name,
             scopes,

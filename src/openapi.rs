@@ -33,6 +33,7 @@ use utoipa_actix_web::AppExt;
         (name = "payments", description = "Staff: approved claims batched into payment runs, the bank-transfer file, and what the bank paid or returned"),
         (name = "content", description = "Public policy information: the procedures catalogue, articles and FAQ, searchable with or without Vietnamese accents; cacheable (ETag, 304)"),
         (name = "statistics", description = "Aggregate figures: participants by scheme and province, coverage against targets, claims and decision times, employers' arrears; public (cacheable) and for staff, with the coverage targets administrators set"),
+        (name = "fraud flags", description = "Staff triage of fraud and duplicate flags: shared contact details or bank accounts, two SI codes, claims after a death, benefit while contributing, bursts from one origin"),
     ),
 )]
 pub struct ApiDoc;
@@ -82,6 +83,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::content::api_routes(cfg);
     crate::casework::api_routes(cfg);
     crate::statistics::api_routes(cfg);
+    crate::flags::api_routes(cfg);
 }
 
 /// The OpenAPI document, built from the routes without starting a server.

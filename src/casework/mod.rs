@@ -22,8 +22,17 @@ use crate::error::AppError;
 
 /// The queue's items with the count of open fraud flags on each applicant.
 pub async fn with_flags(
-    _state: &AppState,
-    items: Vec<queue::WorkItem>,
+    state: &AppState,
+    mut items: Vec<queue::WorkItem>,
 ) -> Result<Vec<queue::WorkItem>, AppError> {
+    let counts = state.db.read(crate::flags::open_counts).await?;
+    for item in &mut items {
+        item.flags = item
+            .applicant_account_id
+            .as_ref()
+            .and_then(|a| counts.get(a))
+            .copied()
+            .unwrap_or(0);
+    }
     Ok(items)
 }

@@ -100,9 +100,10 @@ async fn review_page(
     let actor = member.actor(req);
     let now = state.clock.now();
     let above = state.settings.limits.casework.four_eyes_above;
+    let catalog = ctx.lang.catalog();
     let (file, account) = state
         .db
-        .write(move |conn| casefile::open(conn, &id, &actor, above, now))
+        .write(move |conn| casefile::open(conn, &id, &actor, above, catalog, now))
         .await?;
     let answers = fields::answers(&file.claim.form);
     let payout = crate::payout::mine(state, &account).await?;

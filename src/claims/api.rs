@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path};
-use actix_web::{HttpResponse, delete, get, post, put};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -136,6 +136,7 @@ async fn show(
 )]
 #[post("/me/claims/{id}/submit")]
 async fn submit(
+    req: HttpRequest,
     state: Data<AppState>,
     caller: ApiCaller,
     id: Path<String>,
@@ -145,9 +146,13 @@ async fn submit(
     let keyed = Keyed::new(&caller.account.id, key, &format!("submit claim {id}"), &())?;
     let now = state.clock.now();
     let public_url = state.settings.public_url.clone();
+    let origin = crate::flags::RequestOrigin::of(&req);
+    let (keyring, limits) = (state.keyring.clone(), state.settings.limits.clone());
     keyed
         .answer(&state.db, now, StatusCode::OK, move |conn| {
             flow::submit(conn, &caller.account, &id, &public_url, now)?;
+            let arrival = origin.arrival("claim", &id, &caller.account.id);
+            crate::flags::on_arrival(conn, &keyring, &limits, &arrival, now)?;
             flow::view(conn, &caller.account, &id)
         })
         .await

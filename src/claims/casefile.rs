@@ -39,6 +39,8 @@ pub struct Casefile {
     pub proposal: Option<ProposalView>,
     /// Whether approving needs a second person (the kind, or the amount over the threshold).
     pub needs_second_person: bool,
+    /// Open fraud or duplicate flags on the applicant, explained.
+    pub flags: Vec<crate::flags::Flag>,
     /// Who decided, once decided.
     #[schema(nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,6 +95,7 @@ pub fn open(
     id: &str,
     actor: &Actor,
     four_eyes_above: i64,
+    catalog: &crate::web::i18n::Catalog,
     now: Timestamp,
 ) -> Result<(Casefile, Account), AppError> {
     let row = flow::find(conn, id)?.ok_or(AppError::NotFound)?;
@@ -148,6 +151,7 @@ pub fn open(
         .unwrap_or(0);
     let needs_second_person =
         super::decision::needs_second_person(claim.form.kind(), amount, four_eyes_above);
+    let flags = crate::flags::open_for_account(conn, catalog, &account.id)?;
     let applicant = Applicant {
         account_id: account.id.clone(),
         full_name: account.full_name.clone(),
@@ -166,6 +170,7 @@ pub fn open(
             earlier_claims,
             proposal,
             needs_second_person,
+            flags,
             decided_by,
         },
         account,

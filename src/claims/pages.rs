@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path, ServiceConfig};
-use actix_web::{HttpResponse, get, post};
+use actix_web::{HttpRequest, HttpResponse, get, post};
 use askama::Template;
 use serde::Deserialize;
 
@@ -574,6 +574,7 @@ struct Confirm {}
 
 #[post("/account/claims/{id}/submit")]
 async fn submit(
+    req: HttpRequest,
     ctx: PageContext,
     state: Data<AppState>,
     me: CitizenSession,
@@ -584,9 +585,16 @@ async fn submit(
     let id = id.into_inner();
     let (now, public_url) = (state.clock.now(), state.settings.public_url.clone());
     let (owner, target) = (account.clone(), id.clone());
+    let origin = crate::flags::RequestOrigin::of(&req);
+    let (keyring, limits) = (state.keyring.clone(), state.settings.limits.clone());
     let submitted = state
         .db
-        .write(move |conn| flow::submit(conn, &owner, &target, &public_url, now))
+        .write(move |conn| {
+            flow::submit(conn, &owner, &target, &public_url, now)?;
+            let arrival = origin.arrival("claim", &target, &owner.id);
+            crate::flags::on_arrival(conn, &keyring, &limits, &arrival, now)?;
+            Ok(())
+        })
         .await
         .map_err(fields::on_page);
     after(&state, ctx, account, id, submitted, "").await

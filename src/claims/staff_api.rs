@@ -42,6 +42,7 @@ fn example() -> serde_json::Value {
         "earlier_claims": [{"id": "01932c4e-1111-7c3d-9e8f-0a1b2c3d4e5f", "kind": "sickness", "status": "paid", "created_at": "2026-03-02T08:00:00", "decided_amount": 1500000}],
         "proposal": {"amount": 5060000, "by": "Lê Văn Cường", "by_id": "01932c4e-2222-7c3d-9e8f-0a1b2c3d4e5f"},
         "needs_second_person": false,
+        "flags": [],
     })
 }
 
@@ -71,9 +72,10 @@ async fn show(
     let id = id.into_inner();
     let now = state.clock.now();
     let above = state.settings.limits.casework.four_eyes_above;
+    let catalog = crate::web::i18n::Lang::of_request(&req).catalog();
     let (file, _) = state
         .db
-        .write(move |conn| casefile::open(conn, &id, &actor, above, now))
+        .write(move |conn| casefile::open(conn, &id, &actor, above, catalog, now))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(file.version)))

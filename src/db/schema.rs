@@ -121,6 +121,7 @@ diesel::table! {
         birth_date -> Date,
         sex -> Text,
         created_at -> Timestamp,
+        died_on -> Nullable<Date>,
     }
 }
 
@@ -480,6 +481,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    flags (id) {
+        id -> Text,
+        kind -> Text,
+        account_id -> Text,
+        subject_kind -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        evidence -> Text,
+        fingerprint -> Text,
+        status -> Text,
+        triage_reason -> Nullable<Text>,
+        triaged_by -> Nullable<Text>,
+        triaged_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_origins (id) {
+        id -> Text,
+        subject_kind -> Text,
+        subject_id -> Text,
+        account_id -> Text,
+        client_ip -> Nullable<Text>,
+        device -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(flags -> accounts (account_id));
 diesel::joinable!(content_revisions -> content_items (item_id));
 diesel::joinable!(contribution_months -> people (person_id));
 diesel::joinable!(contribution_months -> employers (employer_id));
@@ -570,6 +602,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_runs,
     payment_items,
     coverage_targets,
+    flags,
+    submission_origins,
 );
 
 diesel::table! {

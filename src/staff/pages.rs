@@ -157,6 +157,8 @@ struct AdminHome {
     edits_content: bool,
     /// Approvers and administrators pay approved claims.
     pays: bool,
+    /// Reviewers triage fraud flags.
+    reviews: bool,
 }
 
 #[get("/admin")]
@@ -169,11 +171,15 @@ async fn home(ctx: PageContext, StaffSession(me): StaffSession) -> Result<HttpRe
     let pays = me
         .role()
         .is_some_and(|role| super::Permission::Pay.granted_to(role));
+    let reviews = me
+        .role()
+        .is_some_and(|r| crate::staff::Permission::Review.granted_to(r));
     ok(&AdminHome {
         ctx,
         pays,
         name: me.account.full_name,
         role,
         edits_content,
+        reviews,
     })
 }

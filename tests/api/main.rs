@@ -20,6 +20,7 @@ mod content;
 mod content_admin;
 mod email;
 mod enrolment;
+mod flags;
 mod openapi;
 mod operations;
 mod pages;
