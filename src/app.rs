@@ -240,6 +240,7 @@ fn build_app(
         .configure(crate::retirement::page_routes)
         .configure(crate::payout::page_routes)
         .configure(crate::content::page_routes)
+        .configure(crate::audit::pages::routes)
         .default_service(actix_web::web::route().to(web::errors::no_route))
         .wrap(from_fn(web::rate_limit::limit_account_endpoints))
         .wrap(from_fn(web::csrf::ensure_cookie))

@@ -29,6 +29,8 @@ use utoipa_actix_web::AppExt;
         (name = "claims", description = "The citizen's benefit claims: sickness, maternity, unemployment, lump sum, funeral, HI reimbursement"),
         (name = "retirement", description = "The citizen's retirement planner: retirement date, pension estimate, gaps and what-ifs"),
         (name = "payout account", description = "The bank account the citizen's benefits are paid into: in their own name, changed only with the password again"),
+        (name = "staff administration", description = "Administrators list, invite, re-role, deactivate and reactivate staff (If-Match required to change)"),
+        (name = "audit", description = "Administrators search the append-only, hash-chained audit log"),
         (name = "content", description = "Public policy information: the procedures catalogue, articles and FAQ, searchable with or without Vietnamese accents; cacheable (ETag, 304)"),
     ),
 )]
@@ -76,6 +78,8 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::retirement::api_routes(cfg);
     crate::payout::api_routes(cfg);
     crate::content::api_routes(cfg);
+    crate::staff::api_routes(cfg);
+    crate::audit::api::routes(cfg);
 }
 
 /// The OpenAPI document, built from the routes without starting a server.

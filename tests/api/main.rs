@@ -26,5 +26,7 @@ mod payout;
 mod policy_admin;
 mod questions;
 mod retirement;
+mod roles;
 mod schema;
 mod staff;
+mod staff_admin;
