@@ -64,8 +64,11 @@ impl FilterInput {
         let date = |field: &str, raw: &Option<String>| {
             text(raw)
                 .map(|s| {
+                    // Four-digit years only: both backends store them, and the log is younger.
                     NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                        .map_err(|_| AppError::invalid(field, FieldCode::DateFormat))
+                        .ok()
+                        .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+                        .ok_or_else(|| AppError::invalid(field, FieldCode::DateFormat))
                 })
                 .transpose()
         };
@@ -99,7 +102,7 @@ impl FilterInput {
 pub struct Found {
     pub id: i64,
     /// UTC.
-    #[schema(value_type = String, format = DateTime)]
+    #[schema(value_type = String, example = "2026-11-30T08:00:00")]
     pub at: Timestamp,
     pub actor_id: String,
     #[schema(nullable = false)]
@@ -235,7 +238,7 @@ pub fn search(conn: &mut DbConn, filter: &Filter) -> Result<Page, AppError> {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct StaffRead {
     /// UTC.
-    #[schema(value_type = String, format = DateTime)]
+    #[schema(value_type = String, example = "2026-11-30T08:00:00")]
     pub read_at: Timestamp,
     /// `clerk`, `approver`, `content_editor` or `admin`.
     pub staff_role: String,
@@ -323,6 +326,11 @@ mod tests {
             ..Default::default()
         };
         assert!(bad.parse().is_err());
+        let far = FilterInput {
+            to: Some("-250000-01-01".into()),
+            ..Default::default()
+        };
+        assert!(far.parse().is_err());
         let backwards = FilterInput {
             from: Some("2026-12-02".into()),
             to: Some("2026-12-01".into()),

@@ -33,7 +33,7 @@ pub struct StaffRow {
     /// Whether they have set a password through their invitation link.
     pub password_set: bool,
     /// UTC.
-    #[schema(value_type = String, format = DateTime)]
+    #[schema(value_type = String, example = "2026-11-30T08:00:00")]
     pub created_at: Timestamp,
     /// The version changes are made from (also the `ETag`, `"v{version}"`).
     pub version: i64,

@@ -26,6 +26,18 @@ fn example() -> serde_json::Value {
     serde_json::json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "email": "duyet@vss.example.vn", "full_name": "Trần Thị Bình", "role": "approver", "active": true, "totp_enrolled": true, "password_set": true, "created_at": "2026-11-20T08:00:00", "version": 3})
 }
 
+/// A body that must be a JSON object: serde alone would also read a struct from an array.
+struct Object<T>(T);
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::deserialize(deserializer)?;
+        serde_json::from_value(serde_json::Value::Object(map))
+            .map(Object)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 fn parse_role(raw: &str) -> Result<Role, AppError> {
     Role::parse(raw).ok_or_else(|| AppError::invalid("role", FieldCode::InvalidFormat))
 }
@@ -88,10 +100,10 @@ async fn invite(
     req: HttpRequest,
     state: Data<AppState>,
     caller: StaffCaller,
-    body: Result<ApiJson<Invitation>, AppError>,
+    body: Result<ApiJson<Object<Invitation>>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let me = caller.require(Permission::ManageStaff)?;
-    let ApiJson(body) = body?;
+    let ApiJson(Object(body)) = body?;
     let role = parse_role(&body.role)?;
     super::invite_as(&state, &me.actor(&req), &body.email, &body.full_name, role).await?;
     let email = crate::accounts::model::EmailAddress::parse(&body.email)
@@ -152,7 +164,7 @@ pub struct ChangeRequest {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The staff member's account id"),
-        ("If-Match" = String, Header, description = "The `ETag` last read, `\"v3\"`"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` last read, `\"v3\"`. Needed: without it the answer is 428"),
     ),
     request_body(content = ChangeRequest, example = json!({"role": "approver"})),
     responses(
@@ -175,11 +187,11 @@ async fn update(
     caller: StaffCaller,
     id: Path<String>,
     from: Result<IfMatch, AppError>,
-    body: Result<ApiJson<ChangeRequest>, AppError>,
+    body: Result<ApiJson<Object<ChangeRequest>>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let me = caller.require(Permission::ManageStaff)?;
     let actor = me.actor(&req);
-    let ApiJson(body) = body?;
+    let ApiJson(Object(body)) = body?;
     let from = from?;
     let change = Change {
         role: body.role.as_deref().map(parse_role).transpose()?,
