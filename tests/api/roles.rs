@@ -249,12 +249,14 @@ fn denied(reply: &Reply) -> bool {
     reply.status == StatusCode::FORBIDDEN
 }
 
-/// Let in: whatever the outcome, not refused and not sent to log in.
+/// Let in: whatever the outcome (404 for a made-up id, 422 for an empty form...), not refused,
+/// not sent to log in, and no server error.
 fn admitted(reply: &Reply) -> bool {
     !matches!(
         reply.status,
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
-    ) && !location(reply).starts_with("/login")
+    ) && !reply.status.is_server_error()
+        && !location(reply).starts_with("/login")
 }
 
 /// The expected role sets per permission, written out on purpose: changing the matrix in
