@@ -99,6 +99,24 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<StaffRow, AppErro
         .ok_or(AppError::NotFound)
 }
 
+/// Invites a staff member on behalf of `actor` ([`super::invite_as`]: set-up email, audit row)
+/// and returns them as administrators see them. The set-up link goes only by email.
+pub async fn invite(
+    state: &crate::app::AppState,
+    actor: &Actor,
+    email: &str,
+    full_name: &str,
+    role: &str,
+) -> Result<StaffRow, AppError> {
+    let role = Role::parse(role.trim())
+        .ok_or_else(|| AppError::invalid("role", FieldCode::InvalidFormat))?;
+    super::invite_as(state, actor, email, full_name, role).await?;
+    let email = crate::accounts::model::EmailAddress::parse(email)
+        .map_err(|code| AppError::invalid("email", code))?;
+    let email = email.as_str().to_owned();
+    state.db.read(move |conn| find_by_email(conn, &email)).await
+}
+
 /// What an administrator asks to change; `None` leaves it as it is.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Change {

@@ -112,23 +112,8 @@ async fn invite(
 ) -> Result<HttpResponse, AppError> {
     let me = session.require(Permission::ManageStaff)?;
     let actor = me.actor(&req);
-    let invited = match parse_role(&form.role) {
-        Ok(role) => super::invite_as(&state, &actor, &form.email, &form.full_name, role)
-            .await
-            .map(drop),
-        Err(error) => Err(error),
-    };
-    match invited {
-        Ok(()) => {
-            let email = crate::accounts::model::EmailAddress::parse(&form.email)
-                .map_err(|code| AppError::invalid("email", code))?;
-            let email = email.as_str().to_owned();
-            let row = state
-                .db
-                .read(move |conn| admin::find_by_email(conn, &email))
-                .await?;
-            Ok(see_other(&format!("/admin/staff/{}?invited=1", row.id)))
-        }
+    match admin::invite(&state, &actor, &form.email, &form.full_name, &form.role).await {
+        Ok(row) => Ok(see_other(&format!("/admin/staff/{}?invited=1", row.id))),
         Err(error) => {
             let errors = FormErrors::from_error(error, &ctx)?;
             list_page(&state, ctx, StatusCode::UNPROCESSABLE_ENTITY, form, errors).await

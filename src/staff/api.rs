@@ -104,15 +104,8 @@ async fn invite(
 ) -> Result<HttpResponse, AppError> {
     let me = caller.require(Permission::ManageStaff)?;
     let ApiJson(Object(body)) = body?;
-    let role = parse_role(&body.role)?;
-    super::invite_as(&state, &me.actor(&req), &body.email, &body.full_name, role).await?;
-    let email = crate::accounts::model::EmailAddress::parse(&body.email)
-        .map_err(|code| AppError::invalid("email", code))?;
-    let email = email.as_str().to_owned();
-    let row = state
-        .db
-        .read(move |conn| admin::find_by_email(conn, &email))
-        .await?;
+    let actor = me.actor(&req);
+    let row = admin::invite(&state, &actor, &body.email, &body.full_name, &body.role).await?;
     Ok(with_etag(StatusCode::CREATED, &row))
 }
 
