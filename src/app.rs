@@ -271,6 +271,7 @@ fn build_app(
         .configure(crate::content::page_routes)
         .configure(crate::statistics::page_routes)
         .configure(crate::flags::page_routes)
+        .configure(crate::audit::pages::routes)
         .default_service(actix_web::web::route().to(web::errors::no_route))
         .wrap(from_fn(web::rate_limit::limit_account_endpoints))
         .wrap(from_fn(web::csrf::ensure_cookie))

@@ -91,6 +91,8 @@ pub enum FieldCode {
     AccountNumberFormat,
     /// Benefits are paid only into an account in the citizen's own name.
     HolderNameMismatch,
+    /// An administrator may not deactivate themselves or give up their own admin role (no lockout).
+    OwnAccount,
 }
 
 impl FieldCode {
@@ -144,6 +146,7 @@ impl FieldCode {
             Self::UnknownBank => "unknown_bank",
             Self::AccountNumberFormat => "account_number_format",
             Self::HolderNameMismatch => "holder_name_mismatch",
+            Self::OwnAccount => "own_account",
         }
     }
 }

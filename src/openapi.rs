@@ -31,6 +31,8 @@ use utoipa_actix_web::AppExt;
         (name = "payout account", description = "The bank account the citizen's benefits are paid into: in their own name, changed only with the password again"),
         (name = "staff work", description = "For the agency's staff (password + TOTP token): the work queue with legal deadlines, take / assign / release, and deciding claims with four-eyes approval and optimistic concurrency (`ETag` / `If-Match`)"),
         (name = "payments", description = "Staff: approved claims batched into payment runs, the bank-transfer file, and what the bank paid or returned"),
+        (name = "staff administration", description = "Administrators list, invite, re-role, deactivate and reactivate staff (If-Match required to change)"),
+        (name = "audit", description = "Administrators search the append-only, hash-chained audit log"),
         (name = "content", description = "Public policy information: the procedures catalogue, articles and FAQ, searchable with or without Vietnamese accents; cacheable (ETag, 304)"),
         (name = "statistics", description = "Aggregate figures: participants by scheme and province, coverage against targets, claims and decision times, employers' arrears; public (cacheable) and for staff, with the coverage targets administrators set"),
         (name = "fraud flags", description = "Staff triage of fraud and duplicate flags: shared contact details or bank accounts, two SI codes, claims after a death, benefit while contributing, bursts from one origin"),
@@ -84,6 +86,8 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     crate::casework::api_routes(cfg);
     crate::statistics::api_routes(cfg);
     crate::flags::api_routes(cfg);
+    crate::staff::api_routes(cfg);
+    crate::audit::api::routes(cfg);
 }
 
 /// The OpenAPI document, built from the routes without starting a server.

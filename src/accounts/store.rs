@@ -26,6 +26,8 @@ pub struct Account {
     pub is_active: bool,
     pub is_demo: bool,
     pub created_at: Timestamp,
+    /// Bumped by every staff-administration change (optimistic concurrency).
+    pub version: i64,
 }
 
 #[derive(Insertable)]

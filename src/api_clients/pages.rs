@@ -8,12 +8,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{ClientRecord, Credentials, Scope};
-use crate::accounts::model::Role;
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::StaffSession;
 use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::error::AppError;
+use crate::staff::Permission;
 use crate::web::errors::see_other;
 use crate::web::extract::PageForm;
 use crate::web::pages::{PageContext, render};
@@ -22,12 +22,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list).service(create).service(revoke);
 }
 
-/// Only administrators manage API clients.
+/// Who manages API clients: the role matrix's [`Permission::ManageClients`].
 fn admin_only(me: &StaffSession) -> Result<(), AppError> {
-    match me.0.role() {
-        Some(Role::Admin) => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
+    me.require(Permission::ManageClients).map(drop)
 }
 
 #[derive(Template)]

@@ -11,6 +11,10 @@ use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
+pub mod api;
+pub mod pages;
+pub mod search;
+
 use crate::db::DbConn;
 use crate::db::schema::audit_events;
 use crate::error::AppError;

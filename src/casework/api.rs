@@ -171,8 +171,10 @@ async fn assign(
     state: Data<AppState>,
     caller: StaffCaller,
     path: Path<(String, String)>,
-    ApiJson(body): ApiJson<Assign>,
+    body: Result<ApiJson<Assign>, AppError>,
 ) -> Result<HttpResponse, AppError> {
+    caller.require(Permission::Review)?;
+    let ApiJson(body) = body?;
     let to = Some(body.assignee_id);
     change(
         &req,

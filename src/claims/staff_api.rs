@@ -89,12 +89,13 @@ async fn run(
     state: &AppState,
     caller: &StaffCaller,
     id: String,
-    version: IfMatch,
+    version: Result<IfMatch, AppError>,
     kind: ActionKind,
-    body: Body,
+    body: Result<Body, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    // The permission for the action itself is checked by `casefile::act`.
-    let member = caller.require(Permission::Review)?.clone();
+    // Who may act first, then what they sent (`casefile::act` checks the permission again).
+    let member = caller.require(permission(kind))?.clone();
+    let (version, body) = (version?, body?);
     let actor = member.actor(req);
     let settings = state.settings.clone();
     let now = state.clock.now();
@@ -111,6 +112,15 @@ async fn run(
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(next)))
         .json(Done { id, version: next }))
+}
+
+/// The permission an action needs (as `casefile::permission_for`).
+fn permission(kind: ActionKind) -> Permission {
+    match kind {
+        ActionKind::Approve | ActionKind::Reject => Permission::Decide,
+        ActionKind::MarkPaid => Permission::Pay,
+        _ => Permission::Review,
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -218,7 +228,7 @@ pub struct MarkPaid {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The claim's id"),
-        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the action was decided on; required (428 without it)"),
     ),
     responses(
         (status = 200, description = "Done; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 3})),
@@ -234,7 +244,7 @@ async fn review(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    version: IfMatch,
+    version: Result<IfMatch, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     run(
@@ -244,7 +254,7 @@ async fn review(
         id,
         version,
         ActionKind::Review,
-        Body::default(),
+        Ok(Body::default()),
     )
     .await
 }
@@ -256,7 +266,7 @@ async fn review(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The claim's id"),
-        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the action was decided on; required (428 without it)"),
     ),
     request_body(content = RequestInfo, example = json!({"message": "Please add the hospital discharge paper."})),
     responses(
@@ -276,13 +286,13 @@ async fn request_info(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    version: IfMatch,
-    ApiJson(body): ApiJson<RequestInfo>,
+    version: Result<IfMatch, AppError>,
+    body: Result<ApiJson<RequestInfo>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let body = Body {
+    let body = body.map(|ApiJson(body)| Body {
         message: body.message,
         ..Body::default()
-    };
+    });
     run(
         &req,
         &state,
@@ -304,7 +314,7 @@ async fn request_info(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The claim's id"),
-        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the action was decided on; required (428 without it)"),
     ),
     request_body(content = Propose, example = json!({"amount": 5060000})),
     responses(
@@ -324,14 +334,14 @@ async fn propose(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    version: IfMatch,
-    ApiJson(body): ApiJson<Propose>,
+    version: Result<IfMatch, AppError>,
+    body: Result<ApiJson<Propose>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let body = Body {
+    let body = body.map(|ApiJson(body)| Body {
         amount: Some(body.amount),
         reason: body.reason.unwrap_or_default(),
         ..Body::default()
-    };
+    });
     run(
         &req,
         &state,
@@ -353,7 +363,7 @@ async fn propose(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The claim's id"),
-        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the action was decided on; required (428 without it)"),
     ),
     request_body(content = Approve, example = json!({})),
     responses(
@@ -373,14 +383,14 @@ async fn approve(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    version: IfMatch,
-    ApiJson(body): ApiJson<Approve>,
+    version: Result<IfMatch, AppError>,
+    body: Result<ApiJson<Approve>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let body = Body {
+    let body = body.map(|ApiJson(body)| Body {
         amount: body.amount,
         reason: body.reason.unwrap_or_default(),
         ..Body::default()
-    };
+    });
     run(
         &req,
         &state,
@@ -400,7 +410,7 @@ async fn approve(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The claim's id"),
-        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the action was decided on; required (428 without it)"),
     ),
     request_body(content = Reject, example = json!({"reason_code": "not_eligible", "reason": "Only 5 of the last 12 months were paid; 6 are needed."})),
     responses(
@@ -420,14 +430,14 @@ async fn reject(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    version: IfMatch,
-    ApiJson(body): ApiJson<Reject>,
+    version: Result<IfMatch, AppError>,
+    body: Result<ApiJson<Reject>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let body = Body {
+    let body = body.map(|ApiJson(body)| Body {
         reason_code: body.reason_code,
         reason: body.reason,
         ..Body::default()
-    };
+    });
     run(
         &req,
         &state,
@@ -447,7 +457,7 @@ async fn reject(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The claim's id"),
-        ("If-Match" = String, Header, description = "The `ETag` the action was decided on"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the action was decided on; required (428 without it)"),
     ),
     request_body(content = MarkPaid, example = json!({"reference": "VCB-20261130-000123", "paid_on": "2026-11-30"})),
     responses(
@@ -467,14 +477,14 @@ async fn mark_paid(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    version: IfMatch,
-    ApiJson(body): ApiJson<MarkPaid>,
+    version: Result<IfMatch, AppError>,
+    body: Result<ApiJson<MarkPaid>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let body = Body {
+    let body = body.map(|ApiJson(body)| Body {
         reference: body.reference,
         paid_on: Some(body.paid_on),
         ..Body::default()
-    };
+    });
     run(
         &req,
         &state,

@@ -15,13 +15,13 @@ use super::markdown;
 use super::model::{Facts, Kind, Status};
 use super::store::Item;
 use super::view::Full;
-use crate::accounts::model::Role;
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::StaffSession;
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::clock::Timestamp;
 use crate::error::AppError;
+use crate::staff::Permission;
 use crate::web::errors::see_other;
 use crate::web::extract::PageForm;
 use crate::web::i18n::Lang;
@@ -44,12 +44,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// nine bytes each that way).
 const FORM_LIMIT: usize = 512 * 1024;
 
-/// Content editors and administrators edit content; clerks and approvers do not.
+/// Who edits content: the role matrix's [`Permission::EditContent`].
 fn editor(me: &StaffSession) -> Result<(), AppError> {
-    match me.0.role() {
-        Some(Role::ContentEditor | Role::Admin) => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
+    me.require(Permission::EditContent).map(drop)
 }
 
 /// A moment as editors read it: Vietnam's time.

@@ -116,9 +116,10 @@ async fn answer(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    ApiJson(body): ApiJson<AnswerRequest>,
+    body: Result<ApiJson<AnswerRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let member = caller.require(Permission::AnswerQuestions)?;
+    let ApiJson(body) = body?;
     let (actor, staff_id) = (member.actor(&req), member.account.id.clone());
     let id = id.into_inner();
     let now = state.clock.now();

@@ -15,6 +15,7 @@ use crate::accounts::session::{CitizenSession, SignedIn, StaffSession};
 use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::error::{AppError, FieldCode};
+use crate::staff::Permission;
 use crate::web::errors::see_other;
 use crate::web::extract::PageForm;
 use crate::web::i18n::Lang;
@@ -257,13 +258,15 @@ async fn mine(
 
 // --- staff ---
 
-/// Clerks, approvers, content editors and administrators answer questions.
+/// Who answers questions: the role matrix's [`Permission::AnswerQuestions`].
 fn answerer(me: &StaffSession) -> Result<Role, AppError> {
-    me.0.role().ok_or(AppError::Forbidden)
+    me.require(Permission::AnswerQuestions)
+        .map(|member| member.role)
 }
 
+/// Publishing an answer as an FAQ entry is editing the public content.
 fn can_publish(role: Role) -> bool {
-    matches!(role, Role::ContentEditor | Role::Admin)
+    Permission::EditContent.granted_to(role)
 }
 
 #[derive(Template)]

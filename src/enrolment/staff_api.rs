@@ -116,7 +116,7 @@ pub struct Decided {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The registration's id"),
-        ("If-Match" = String, Header, description = "The `ETag` the decision was made on"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the decision was made on; required (428 without it)"),
     ),
     request_body(content = DecisionRequest, example = json!({"decision": "reject", "reason": "You are already insured through your employer."})),
     responses(
@@ -136,10 +136,12 @@ async fn decide(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    version: IfMatch,
-    ApiJson(body): ApiJson<DecisionRequest>,
+    version: Result<IfMatch, AppError>,
+    body: Result<ApiJson<DecisionRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
+    // Who may decide first, then what they sent.
     let member = caller.require(Permission::Decide)?;
+    let (version, ApiJson(body)) = (version?, body?);
     let approve = match body.decision.as_str() {
         "approve" => true,
         "reject" => false,

@@ -153,7 +153,7 @@ pub struct TriageRequest {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The flag's id"),
-        ("If-Match" = String, Header, description = "The `ETag` of the flag as read"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the flag as read; required (428 without it)"),
     ),
     request_body(content = TriageRequest, example = json!({"status": "dismissed", "reason": "Hai vợ chồng dùng chung số điện thoại."})),
     responses(

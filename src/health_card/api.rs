@@ -41,21 +41,28 @@ async fn my_card(state: Data<AppState>, caller: ApiCaller) -> Result<HttpRespons
 struct AccessLog {
     /// Newest first, at most 200.
     entries: Vec<AccessEntry>,
+    /// Social-insurance staff reading your record (their role, not who), newest first, at
+    /// most 200.
+    staff_reads: Vec<crate::audit::search::StaffRead>,
 }
 
-/// Who checked my card, and when.
+/// Who checked my card, and when; and when social-insurance staff read my record.
 #[utoipa::path(
     tag = "health card",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The checks of my card", body = AccessLog, example = json!({"entries": [{"checked_at": "2026-11-20T02:15:07", "checked_by": "Phòng khám Đa khoa An Sinh", "facility_code": "79071", "method": "qr", "outcome": "valid"}]})),
+        (status = 200, description = "The checks of my card", body = AccessLog, example = json!({"entries": [{"checked_at": "2026-11-20T02:15:07", "checked_by": "Phòng khám Đa khoa An Sinh", "facility_code": "79071", "method": "qr", "outcome": "valid"}], "staff_reads": [{"read_at": "2026-11-21T03:40:00", "staff_role": "clerk", "what": "claim"}]})),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/access-log")]
 async fn my_access_log(state: Data<AppState>, caller: ApiCaller) -> Result<HttpResponse, AppError> {
+    let staff_reads = super::staff_reads(&state, caller.account.id.clone()).await?;
     let entries = super::access_log(&state, caller.account.personal_id).await?;
-    Ok(HttpResponse::Ok().json(AccessLog { entries }))
+    Ok(HttpResponse::Ok().json(AccessLog {
+        entries,
+        staff_reads,
+    }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -446,6 +446,17 @@ pub struct AccessEntry {
     pub outcome: String,
 }
 
+/// The latest staff reads of the citizen's record (at most 200), from the audit log.
+pub async fn staff_reads(
+    state: &AppState,
+    account_id: String,
+) -> Result<Vec<crate::audit::search::StaffRead>, AppError> {
+    state
+        .db
+        .read(move |conn| crate::audit::search::staff_reads_of(conn, &account_id, 200))
+        .await
+}
+
 /// The latest checks of the citizen's card (at most 200).
 pub async fn access_log(
     state: &AppState,

@@ -50,6 +50,8 @@ async fn card(
 struct AccessLogPage {
     ctx: PageContext,
     entries: Vec<AccessEntry>,
+    /// Staff reads of the citizen's record (from the audit log), newest first.
+    staff_reads: Vec<crate::audit::search::StaffRead>,
 }
 
 impl AccessLogPage {
@@ -71,6 +73,18 @@ impl AccessLogPage {
         })
     }
 
+    fn read_at(&self, read: &crate::audit::search::StaffRead) -> String {
+        crate::clock::in_vietnam(read.read_at)
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+    }
+
+    /// "Social-insurance staff (approver)": the role, never the person.
+    fn reader(&self, read: &crate::audit::search::StaffRead) -> String {
+        let role = self.ctx.t(crate::staff::admin::role_key(&read.staff_role));
+        self.ctx.t("access.staff.who").replace("{role}", role)
+    }
+
     fn when(&self, entry: &AccessEntry) -> String {
         crate::clock::in_vietnam(entry.checked_at)
             .format("%d/%m/%Y %H:%M")
@@ -84,6 +98,11 @@ async fn access_log(
     state: Data<AppState>,
     CitizenSession(me): CitizenSession,
 ) -> Result<HttpResponse, AppError> {
+    let staff_reads = super::staff_reads(&state, me.account.id.clone()).await?;
     let entries = super::access_log(&state, me.account.personal_id).await?;
-    ok(&AccessLogPage { ctx, entries })
+    ok(&AccessLogPage {
+        ctx,
+        entries,
+        staff_reads,
+    })
 }

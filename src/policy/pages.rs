@@ -11,12 +11,12 @@ use serde::Deserialize;
 
 use super::Policy;
 use super::admin::{self, RawParameter, Refusal, STATUSES, Unit};
-use crate::accounts::model::Role;
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::StaffSession;
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::error::AppError;
+use crate::staff::Permission;
 use crate::web::errors::see_other;
 use crate::web::extract::PageForm;
 use crate::web::pages::{PageContext, render};
@@ -25,12 +25,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list).service(add);
 }
 
-/// Only administrators manage policy parameters (issue 7 item 1).
+/// Who may manage policy parameters: the role matrix's [`Permission::ManagePolicy`].
 fn admin_only(me: &StaffSession) -> Result<(), AppError> {
-    match me.0.role() {
-        Some(Role::Admin) => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
+    me.require(Permission::ManagePolicy).map(drop)
 }
 
 /// Where a row stands on the page's date.

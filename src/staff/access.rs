@@ -108,6 +108,12 @@ impl StaffMember {
 }
 
 impl StaffSession {
+    /// The staff member behind the session, whatever they may do (for pages that show each
+    /// role only what it may use, such as `/admin`).
+    pub fn member(&self) -> Result<StaffMember, AppError> {
+        StaffMember::of(self.0.account.clone())
+    }
+
     /// The staff member behind the session, if the role grants `permission` (403 otherwise).
     pub fn require(&self, permission: Permission) -> Result<StaffMember, AppError> {
         let member = StaffMember::of(self.0.account.clone())?;

@@ -3,6 +3,9 @@
 //! queues, review and decisions grow here (issue 7).
 
 pub mod access;
+pub mod admin;
+pub mod admin_pages;
+pub mod api;
 pub mod pages;
 pub mod totp;
 
@@ -18,6 +21,12 @@ use crate::web::i18n::Lang;
 
 pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
     pages::routes(cfg);
+    admin_pages::routes(cfg);
+}
+
+/// `/api/v1/staff/staff-members`.
+pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api::routes(cfg);
 }
 
 /// Creates a staff account with no password and returns a single-use set-up link (also emailed).

@@ -8,7 +8,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::totp::{self, Enrolment};
-use crate::accounts::model::{AccountKind, Role};
+use super::{Permission, StaffMember};
+use crate::accounts::model::AccountKind;
 use crate::accounts::pages::FormErrors;
 use crate::accounts::session::{self, SignedIn, StaffSession};
 use crate::app::AppState;
@@ -153,33 +154,36 @@ struct AdminHome {
     ctx: PageContext,
     name: String,
     role: String,
-    /// Content editors and administrators edit the public content.
-    edits_content: bool,
-    /// Approvers and administrators pay approved claims.
-    pays: bool,
-    /// Reviewers triage fraud flags.
-    reviews: bool,
+    /// Each tool is linked only for the roles the matrix lets use it.
+    me: StaffMember,
+}
+
+impl AdminHome {
+    fn may(&self, permission: &str) -> bool {
+        let permission = match permission {
+            "review" => Permission::Review,
+            "pay" => Permission::Pay,
+            "read_stats" => Permission::ReadStats,
+            "answer_questions" => Permission::AnswerQuestions,
+            "edit_content" => Permission::EditContent,
+            "read_audit" => Permission::ReadAudit,
+            "manage_staff" => Permission::ManageStaff,
+            "manage_clients" => Permission::ManageClients,
+            "manage_policy" => Permission::ManagePolicy,
+            _ => return false,
+        };
+        self.me.may(permission)
+    }
 }
 
 #[get("/admin")]
-async fn home(ctx: PageContext, StaffSession(me): StaffSession) -> Result<HttpResponse, AppError> {
-    let role = me
-        .role()
-        .map(|r| ctx.t(&format!("role.{}", r.as_str())).to_owned())
-        .unwrap_or_default();
-    let edits_content = matches!(me.role(), Some(Role::ContentEditor | Role::Admin));
-    let pays = me
-        .role()
-        .is_some_and(|role| super::Permission::Pay.granted_to(role));
-    let reviews = me
-        .role()
-        .is_some_and(|r| crate::staff::Permission::Review.granted_to(r));
+async fn home(ctx: PageContext, session: StaffSession) -> Result<HttpResponse, AppError> {
+    let me = session.member()?;
+    let role = ctx.t(super::admin::role_key(me.role.as_str())).to_owned();
     ok(&AdminHome {
         ctx,
-        pays,
-        name: me.account.full_name,
+        name: me.account.full_name.clone(),
         role,
-        edits_content,
-        reviews,
+        me,
     })
 }

@@ -29,6 +29,8 @@ mod payout;
 mod policy_admin;
 mod questions;
 mod retirement;
+mod roles;
 mod schema;
 mod staff;
+mod staff_admin;
 mod statistics;
