@@ -170,7 +170,7 @@ pub struct PaidRequest {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The run's id"),
-        ("If-Match" = String, Header, description = "The run's `ETag`, e.g. `\"v1\"`"),
+        ("If-Match" = Option<String>, Header, description = "The run's `ETag`, e.g. `\"v1\"`; required (428 without it)"),
     ),
     request_body(content = PaidRequest, example = json!({"paid_on": "2026-11-30", "bank_reference": "VCB-20261130-7781"})),
     responses(
@@ -240,7 +240,7 @@ pub struct ReturnRequest {
     params(
         ("id" = String, Path, description = "The run's id"),
         ("claim_id" = String, Path, description = "The claim's id"),
-        ("If-Match" = String, Header, description = "The run's `ETag`, e.g. `\"v1\"`"),
+        ("If-Match" = Option<String>, Header, description = "The run's `ETag`, e.g. `\"v1\"`; required (428 without it)"),
     ),
     request_body(content = ReturnRequest, example = json!({"reason": "Tài khoản đã đóng"})),
     responses(
