@@ -22,14 +22,19 @@
 //! - [`policy`] — dated policy parameters: [`policy::PolicyAt`] gives the figures in force on a date;
 //!   administrators add new dated rows at `/admin/policy`.
 //! - [`audit`] — the append-only, hash-chained log of staff actions and citizens' security
-//!   changes (`ansinh audit verify`).
+//!   changes and reads of citizens' records (`ansinh audit verify`, `/admin/audit`).
 //! - [`telemetry`], [`openapi`].
 //!
 //! **Features** (vertical modules: `mod.rs` routes, `model.rs` parsed types, `rules.rs` pure rules,
 //! `store.rs` queries, `api.rs` JSON handlers, `pages.rs` HTML handlers):
 //! - [`accounts`] — citizens and staff: registration, email verification, login, sessions and API
 //!   tokens, throttling, password reset, the account overview.
-//! - [`staff`] — staff-only parts: TOTP enrolment and the `/admin` area.
+//! - [`staff`] — staff-only parts: the role matrix (`staff::access::Permission`), TOTP enrolment,
+//!   the `/admin` home and staff administration.
+//! - [`casework`] — the work queue over claims, registrations and questions with their
+//!   deadlines, take / assign / release, the approvers' daily digest.
+//! - [`flags`] — fraud and duplicate flags, computed on arrival and nightly, and their triage.
+//! - [`statistics`] — figures for staff and the public, coverage targets, SVG charts.
 //! - [`home`] — the public home page.
 //! - [`insurance_book`] — the citizen's contribution months (the SI book), its summary, CSV and
 //!   printable statement; the pure contribution rules (`insurance_book::rules`).

@@ -256,6 +256,8 @@ impl StaffRead {
             "documents" | "document" => "access.staff.what.documents",
             "payout" => "access.staff.what.payout",
             "account" => "access.staff.what.account",
+            "question" => "access.staff.what.question",
+            "flags" => "access.staff.what.flags",
             _ => "access.staff.what.other",
         }
     }

@@ -252,7 +252,7 @@ async fn document(
         .write(move |conn| {
             let document = super::documents::find(conn, &id, &document_id)?;
             let row = super::flow::find(conn, &id)?.ok_or(AppError::NotFound)?;
-            let what = format!("claim:{id}:document:{}", document.id);
+            let what = format!("documents:claim:{id}:{}", document.id);
             audit::staff_read(conn, now.and_utc(), &actor, &row.account_id, &what)?;
             Ok(document)
         })

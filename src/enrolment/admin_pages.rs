@@ -302,7 +302,7 @@ async fn evidence(
         .write(move |conn| {
             let row = store::find(conn, &id)?.ok_or(AppError::NotFound)?;
             let document = registration::evidence(conn, &row)?.ok_or(AppError::NotFound)?;
-            let what = format!("enrolment:{}:evidence", row.id);
+            let what = format!("documents:enrolment:{}", row.id);
             audit::staff_read(conn, now.and_utc(), &actor, &row.account_id, &what)?;
             Ok(document)
         })

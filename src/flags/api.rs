@@ -176,10 +176,12 @@ async fn triage(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    if_match: IfMatch,
-    ApiJson(request): ApiJson<TriageRequest>,
+    if_match: Result<IfMatch, AppError>,
+    request: Result<ApiJson<TriageRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
+    // Who may triage first, then what they sent.
     let me = caller.require(Permission::Review)?;
+    let (if_match, ApiJson(request)) = (if_match?, request?);
     let actor = me.actor(&req);
     let catalog = Lang::of_request(&req).catalog();
     let now = state.clock.now();

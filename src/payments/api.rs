@@ -77,9 +77,11 @@ async fn create(
     req: HttpRequest,
     state: Data<AppState>,
     caller: StaffCaller,
-    key: IdempotencyKey,
+    key: Result<IdempotencyKey, AppError>,
 ) -> Result<HttpResponse, AppError> {
+    // Who may pay first, then what they sent.
     let me = caller.require(Permission::Pay)?;
+    let key = key?;
     let actor = me.actor(&req);
     let staff_id = me.account.id.clone();
     let keyed = Keyed::new(&staff_id, key, "payment_run", &())?;
@@ -192,10 +194,12 @@ async fn paid(
     state: Data<AppState>,
     caller: StaffCaller,
     id: Path<String>,
-    if_match: IfMatch,
-    ApiJson(body): ApiJson<PaidRequest>,
+    if_match: Result<IfMatch, AppError>,
+    body: Result<ApiJson<PaidRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
+    // Who may pay first, then what they sent.
     let me = caller.require(Permission::Pay)?;
+    let (if_match, ApiJson(body)) = (if_match?, body?);
     let actor = me.actor(&req);
     let staff_id = me.account.id.clone();
     let public_url = state.settings.public_url.clone();
@@ -262,10 +266,12 @@ async fn return_item(
     state: Data<AppState>,
     caller: StaffCaller,
     path: Path<(String, String)>,
-    if_match: IfMatch,
-    ApiJson(body): ApiJson<ReturnRequest>,
+    if_match: Result<IfMatch, AppError>,
+    body: Result<ApiJson<ReturnRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
+    // Who may pay first, then what they sent.
     let me = caller.require(Permission::Pay)?;
+    let (if_match, ApiJson(body)) = (if_match?, body?);
     let actor = me.actor(&req);
     let public_url = state.settings.public_url.clone();
     let now = state.clock.now();

@@ -145,9 +145,11 @@ async fn set_target(
     state: Data<AppState>,
     caller: StaffCaller,
     path: Path<(String, String)>,
-    ApiJson(body): ApiJson<TargetRequest>,
+    body: Result<ApiJson<TargetRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
+    // Who may set targets first, then what they sent.
     let me = caller.require(Permission::ManagePolicy)?;
+    let ApiJson(body) = body?;
     let (year, scheme) = path.into_inner();
     let year: i64 = year
         .trim()

@@ -204,6 +204,11 @@ on_both_backends! {
         assert!(page.text.contains("Sổ BHXH của người nộp") && page.text.contains("84"), "{}", page.text);
         let reads: i64 = app.query(|conn| audit_events::table.filter(audit_events::action.eq("record.read")).count().get_result(conn)).await;
         assert_eq!(reads, 1);
+        // The citizen sees that read in their access log: when, the reader's role, what.
+        let log = app.get_auth("/api/v1/me/access-log", &worker).await;
+        let staff_reads = log.body["staff_reads"].as_array().unwrap();
+        assert_eq!(staff_reads.len(), 1, "{}", log.text);
+        assert_eq!((&staff_reads[0]["staff_role"], &staff_reads[0]["what"]), (&json!("clerk"), &json!("claim")));
         assert_eq!(act(&mut clerk, &path, &[("action", "propose"), ("amount", "42.000.000")]).await.status, StatusCode::SEE_OTHER);
         let mut approver = signed_in_staff(&app, "approver@ansinh.test", Role::Approver).await;
         assert_eq!(act(&mut approver, &path, &[("action", "approve")]).await.status, StatusCode::SEE_OTHER);

@@ -61,7 +61,7 @@ on_both_backends! {
             let link = format!("{path}/documents/{doc}");
             assert!(page.text.contains(&link), "{}", page.text);
             assert_eq!(approver.get(&link).await.text.as_bytes(), crate::claims::PDF);
-            let reads = app.query(|conn| audit_events::table.filter(audit_events::action.eq("record.read")).filter(audit_events::detail.like("%:document:%")).count().get_result::<i64>(conn)).await;
+            let reads = app.query(|conn| audit_events::table.filter(audit_events::action.eq("record.read")).filter(audit_events::detail.like("%\"documents:claim:%")).count().get_result::<i64>(conn)).await;
             assert_eq!(reads, i64::try_from(n).unwrap() + 1);
             act(&mut approver, &path, &[("action", "review")]).await;
             app.mail.wait_for(&citizen.email, "đang được xem xét").await;
