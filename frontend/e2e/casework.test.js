@@ -117,10 +117,10 @@ test('every admin page passes axe in Vietnamese and English', async () => {
   await signInAdmin(page, portal.baseURL);
   const pages = ['/admin', '/admin/queue', '/admin/flags', '/admin/payments', '/admin/stats',
     '/admin/stats/targets', '/admin/staff', '/admin/audit', '/admin/clients', '/admin/policy',
-    '/admin/content', '/admin/content/new', '/admin/questions'];
+    '/admin/content', '/admin/content/new?kind=article&language=vi', '/admin/questions'];
   for (const lang of ['vi', 'en']) {
     for (const path of pages) {
-      const response = await page.goto(`${portal.baseURL}${path}?lang=${lang}`);
+      const response = await page.goto(`${portal.baseURL}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
       assert.equal(response.status(), 200, `${path} answers 200`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await scan(page, `${path} (${lang})`, found);
