@@ -95,7 +95,8 @@ async fn run(
 ) -> Result<HttpResponse, AppError> {
     // Who may act first, then what they sent (`casefile::act` checks the permission again).
     let member = caller.require(permission(kind))?.clone();
-    let (version, body) = (version?, body?);
+    // A body that cannot be read is refused before its version is looked at.
+    let (body, version) = (body?, version?);
     let actor = member.actor(req);
     let settings = state.settings.clone();
     let now = state.clock.now();

@@ -141,7 +141,7 @@ async fn decide(
 ) -> Result<HttpResponse, AppError> {
     // Who may decide first, then what they sent.
     let member = caller.require(Permission::Decide)?;
-    let (version, ApiJson(body)) = (version?, body?);
+    let (ApiJson(body), version) = (body?, version?);
     let approve = match body.decision.as_str() {
         "approve" => true,
         "reject" => false,

@@ -181,7 +181,7 @@ async fn triage(
 ) -> Result<HttpResponse, AppError> {
     // Who may triage first, then what they sent.
     let me = caller.require(Permission::Review)?;
-    let (if_match, ApiJson(request)) = (if_match?, request?);
+    let (ApiJson(request), if_match) = (request?, if_match?);
     let actor = me.actor(&req);
     let catalog = Lang::of_request(&req).catalog();
     let now = state.clock.now();

@@ -199,7 +199,7 @@ async fn paid(
 ) -> Result<HttpResponse, AppError> {
     // Who may pay first, then what they sent.
     let me = caller.require(Permission::Pay)?;
-    let (if_match, ApiJson(body)) = (if_match?, body?);
+    let (ApiJson(body), if_match) = (body?, if_match?);
     let actor = me.actor(&req);
     let staff_id = me.account.id.clone();
     let public_url = state.settings.public_url.clone();
@@ -271,7 +271,10 @@ async fn return_item(
 ) -> Result<HttpResponse, AppError> {
     // Who may pay first, then what they sent.
     let me = caller.require(Permission::Pay)?;
-    let (if_match, ApiJson(body)) = (if_match?, body?);
+    let ApiJson(body) = body?;
+    // What was sent is refused before its version is looked at.
+    super::return_reason(&body.reason)?;
+    let if_match = if_match?;
     let actor = me.actor(&req);
     let public_url = state.settings.public_url.clone();
     let now = state.clock.now();

@@ -432,6 +432,18 @@ pub fn mark_paid(
     Ok(())
 }
 
+/// A return's reason as the citizen will read it: given, and not too long.
+pub fn return_reason(reason: &str) -> Result<&str, AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", FieldCode::Required));
+    }
+    if reason.chars().count() > REASON_MAX {
+        return Err(AppError::invalid("reason", FieldCode::TooLong));
+    }
+    Ok(reason)
+}
+
 /// The bank sent back the transfer for `claim_id` (wrong account, account closed...): the item
 /// is returned with `reason`, the claim stays approved so a later run takes it again, and the
 /// citizen is emailed to check their bank account. The run closes if nothing else is pending.
@@ -450,13 +462,7 @@ pub fn return_item(
     public_url: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", FieldCode::Required));
-    }
-    if reason.chars().count() > REASON_MAX {
-        return Err(AppError::invalid("reason", FieldCode::TooLong));
-    }
+    let reason = return_reason(reason)?;
     let run = store::run(conn, id)?.ok_or(AppError::NotFound)?;
     let item = store::items(conn, id)?
         .into_iter()

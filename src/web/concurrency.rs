@@ -43,7 +43,9 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match req.headers().get(IF_MATCH) {
+        // An empty header says no more than a missing one.
+        let value = req.headers().get(IF_MATCH).filter(|v| !v.is_empty());
+        ready(match value {
             None => Err(AppError::PreconditionRequired),
             Some(value) => value
                 .to_str()
