@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 use super::casefile::{self, Casefile};
 use super::flow::StaffAction;
 use crate::app::AppState;
-use crate::error::{AppError, BodyProblems, Problem};
-use crate::staff::{Permission, StaffCaller, StaffProblems, VersionProblems};
+use crate::error::{AppError, Problem};
+use crate::staff::{Permission, StaffCaller, StaffProblems};
 use crate::web::concurrency::{IfMatch, etag};
 use crate::web::extract::ApiJson;
 
@@ -24,6 +24,41 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(approve)
         .service(reject)
         .service(mark_paid);
+}
+
+/// What every action on a claim may answer besides the caller's problems, documented once.
+#[derive(utoipa::IntoResponses)]
+pub enum ActionProblems {
+    /// No such claim.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Not possible in the claim's state (`wrong_state`).
+    #[response(status = 409, content_type = "application/problem+json")]
+    WrongState(Problem),
+    /// Someone changed it since the version in `If-Match` (`stale`).
+    #[response(status = 412, content_type = "application/problem+json")]
+    Stale(Problem),
+    /// `If-Match` is missing (`precondition_required`).
+    #[response(status = 428, content_type = "application/problem+json")]
+    Required(Problem),
+}
+
+/// What an action with a body may also answer, documented once.
+#[derive(utoipa::IntoResponses)]
+pub enum BodyActionProblems {
+    /// The body could not be read.
+    #[response(status = 400, content_type = "application/problem+json")]
+    Malformed(Problem),
+    /// A field breaks a rule; `errors[].code` says which (`four_eyes`, `proposal_changed`,
+    /// `required`...).
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+    /// Larger than 64 KiB.
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(Problem),
+    /// Not `application/json`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    NotJson(Problem),
 }
 
 /// The claim's new version after an action (also its `ETag`).
@@ -234,9 +269,7 @@ pub struct MarkPaid {
     responses(
         (status = 200, description = "Done; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 3})),
         StaffProblems,
-        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
-        VersionProblems,
+        ActionProblems,
     )
 )]
 #[post("/staff/claims/{id}/review")]
@@ -272,13 +305,9 @@ async fn review(
     request_body(content = RequestInfo, example = json!({"message": "Please add the hospital discharge paper."})),
     responses(
         (status = 200, description = "Done; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 3})),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         StaffProblems,
-        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
-        VersionProblems,
-        BodyProblems,
+        ActionProblems,
+        BodyActionProblems,
     )
 )]
 #[post("/staff/claims/{id}/request-info")]
@@ -320,13 +349,9 @@ async fn request_info(
     request_body(content = Propose, example = json!({"amount": 5060000})),
     responses(
         (status = 200, description = "Proposed; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 3})),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         StaffProblems,
-        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field breaks a rule (`amount_reason` when the amount differs)", body = Problem, content_type = "application/problem+json"),
-        VersionProblems,
-        BodyProblems,
+        ActionProblems,
+        BodyActionProblems,
     )
 )]
 #[post("/staff/claims/{id}/proposal")]
@@ -369,13 +394,9 @@ async fn propose(
     request_body(content = Approve, example = json!({})),
     responses(
         (status = 200, description = "Approved; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 4})),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         StaffProblems,
-        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`four_eyes`: a second person must approve; `proposal_changed`: the amount is not the proposal's", body = Problem, content_type = "application/problem+json"),
-        VersionProblems,
-        BodyProblems,
+        ActionProblems,
+        BodyActionProblems,
     )
 )]
 #[post("/staff/claims/{id}/approval")]
@@ -416,13 +437,9 @@ async fn approve(
     request_body(content = Reject, example = json!({"reason_code": "not_eligible", "reason": "Only 5 of the last 12 months were paid; 6 are needed."})),
     responses(
         (status = 200, description = "Rejected; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 4})),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         StaffProblems,
-        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
-        VersionProblems,
-        BodyProblems,
+        ActionProblems,
+        BodyActionProblems,
     )
 )]
 #[post("/staff/claims/{id}/rejection")]
@@ -463,13 +480,9 @@ async fn reject(
     request_body(content = MarkPaid, example = json!({"reference": "VCB-20261130-000123", "paid_on": "2026-11-30"})),
     responses(
         (status = 200, description = "Paid; `ETag` carries the new version", body = Done, example = json!({"id": "01932c4e-6a1b-7c3d-9e8f-0a1b2c3d4e5f", "version": 5})),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         StaffProblems,
-        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in the claim's state", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
-        VersionProblems,
-        BodyProblems,
+        ActionProblems,
+        BodyActionProblems,
     )
 )]
 #[post("/staff/claims/{id}/payment")]

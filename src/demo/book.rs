@@ -481,8 +481,10 @@ pub fn seed(conn: &mut DbConn, now: Timestamp) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A card for the person's current cover: from employment (DN, 80%) or, when the book shows
-/// no current employment, a household card (GD); an expired card when cover ended long ago.
+/// A card for the person's current cover: from employment (DN, 80%), valid for a rolling year
+/// so the demo reads the same in any month (a card ending on 31 December would stop covering
+/// a household registration started in January), or, when the book shows no current
+/// employment, an expired household card (GD).
 fn insert_card(
     conn: &mut DbConn,
     person_id: &str,
@@ -493,12 +495,17 @@ fn insert_card(
 ) -> Result<(), AppError> {
     let since = rules::hi_continuous_since(book, today);
     let year = today.year();
-    let (object, valid_to) = match since {
-        Some(_) => ("DN", NaiveDate::from_ymd_opt(year, 12, 31)),
-        None => ("GD", NaiveDate::from_ymd_opt(year - 1, 12, 31)),
+    // The last day of the month a year ahead.
+    let year_ahead = today
+        .checked_add_months(chrono::Months::new(13))
+        .and_then(|d| d.with_day(1))
+        .and_then(|d| d.pred_opt());
+    let (object, from_year, valid_to) = match since {
+        Some(_) => ("DN", year, year_ahead),
+        None => ("GD", year - 1, NaiveDate::from_ymd_opt(year - 1, 12, 31)),
     };
     let valid_to = valid_to.unwrap_or(today);
-    let valid_from = NaiveDate::from_ymd_opt(valid_to.year(), 1, 1).unwrap_or(today);
+    let valid_from = NaiveDate::from_ymd_opt(from_year, 1, 1).unwrap_or(today);
     let five_year_date = since
         .and_then(|s| s.first_day().checked_add_months(chrono::Months::new(60)))
         .filter(|d| *d <= today);
