@@ -3,6 +3,9 @@
 //! digest ([`digest`]), and their pages and `/api/v1/staff` routes. Deciding a claim lives
 //! with the claims (`claims::casefile`, `claims::decision`).
 
+use crate::app::AppState;
+use crate::error::AppError;
+
 pub mod api;
 pub mod assignment;
 pub mod digest;
@@ -16,9 +19,6 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub fn page_routes(cfg: &mut actix_web::web::ServiceConfig) {
     pages::routes(cfg);
 }
-
-use crate::app::AppState;
-use crate::error::AppError;
 
 /// The queue's items with the count of open fraud flags on each applicant.
 pub async fn with_flags(
