@@ -229,101 +229,82 @@ pub fn load(
                 claims::submitted_at,
                 claims::decision_due,
                 claims::proposed_by,
+                accounts::id,
                 accounts::full_name,
                 claims::created_at,
             ))
             .load(conn)?;
-        for ClaimLine {
-            id,
-            kind,
-            status,
-            submitted,
-            due,
-            proposed_by,
-            name,
-            created,
-        } in rows
-        {
-            let submitted_at = submitted.unwrap_or(created);
-            let due = due.unwrap_or(submitted_at.date());
-            items.push(
-                item(
-                    SubjectKind::Claim,
-                    id,
-                    kind,
-                    name,
-                    status,
-                    submitted_at,
-                    due,
-                    today,
-                    limits,
-                )
-                .awaiting(proposed_by.is_some()),
-            );
+        for c in rows {
+            let submitted_at = c.submitted.unwrap_or(c.created);
+            let open = Open {
+                id: c.id,
+                subtype: c.kind,
+                applicant: c.name,
+                account: Some(c.account),
+                status: c.status,
+                submitted_at,
+                due: c.due.unwrap_or(submitted_at.date()),
+            };
+            let mut work = item(SubjectKind::Claim, open, today, limits);
+            work.awaiting_approval = c.proposed_by.is_some();
+            items.push(work);
         }
     }
     if wanted(SubjectKind::Enrolment) {
-        let rows: Vec<(String, String, String, Option<Timestamp>, Timestamp, String)> =
-            enrolments::table
-                .inner_join(accounts::table)
-                .filter(enrolments::status.eq("submitted"))
-                .select((
-                    enrolments::id,
-                    enrolments::kind,
-                    enrolments::status,
-                    enrolments::submitted_at,
-                    enrolments::created_at,
-                    accounts::full_name,
-                ))
-                .load(conn)?;
-        for (id, kind, status, submitted, created, name) in rows {
-            let submitted_at = submitted.unwrap_or(created);
-            let due = add_working_days(
-                submitted_at.date(),
-                limits.enrolment_decision_days,
-                &holidays,
-            );
-            items.push(item(
-                SubjectKind::Enrolment,
-                id,
-                kind,
-                name,
-                status,
+        let rows: Vec<EnrolmentLine> = enrolments::table
+            .inner_join(accounts::table)
+            .filter(enrolments::status.eq("submitted"))
+            .select((
+                enrolments::id,
+                enrolments::kind,
+                enrolments::status,
+                enrolments::submitted_at,
+                enrolments::created_at,
+                accounts::id,
+                accounts::full_name,
+            ))
+            .load(conn)?;
+        for e in rows {
+            let submitted_at = e.submitted.unwrap_or(e.created);
+            let days = limits.enrolment_decision_days;
+            let open = Open {
+                id: e.id,
+                subtype: e.kind,
+                applicant: e.name,
+                account: Some(e.account),
+                status: e.status,
                 submitted_at,
-                due,
-                today,
-                limits,
-            ));
+                due: add_working_days(submitted_at.date(), days, &holidays),
+            };
+            items.push(item(SubjectKind::Enrolment, open, today, limits));
         }
     }
     if wanted(SubjectKind::Question) {
-        let rows: Vec<(String, String, String, Timestamp, Option<String>)> = questions::table
+        let rows: Vec<QuestionLine> = questions::table
             .filter(questions::status.eq("open"))
             .select((
                 questions::id,
                 questions::topic,
                 questions::status,
                 questions::created_at,
+                questions::account_id,
                 questions::email,
             ))
             .load(conn)?;
-        for (id, topic, status, created, email) in rows {
-            let due = add_working_days(created.date(), limits.question_answer_days, &holidays);
-            let asker = email.unwrap_or_default();
-            items.push(item(
-                SubjectKind::Question,
-                id,
-                topic,
-                asker,
-                status,
-                created,
-                due,
-                today,
-                limits,
-            ));
+        for q in rows {
+            let days = limits.question_answer_days;
+            let open = Open {
+                id: q.id,
+                subtype: q.topic,
+                applicant: q.email.unwrap_or_default(),
+                account: q.account,
+                status: q.status,
+                submitted_at: q.created,
+                due: add_working_days(q.created.date(), days, &holidays),
+            };
+            items.push(item(SubjectKind::Question, open, today, limits));
         }
     }
-    attach_accounts(conn, &mut items)?;
     attach_assignees(conn, &mut items)?;
     attach_provinces(conn, &mut items)?;
     items.retain(|i| filter.admits(i, today, me));
@@ -340,84 +321,63 @@ struct ClaimLine {
     submitted: Option<Timestamp>,
     due: Option<NaiveDate>,
     proposed_by: Option<String>,
+    account: String,
     name: String,
     created: Timestamp,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn item(
-    kind: SubjectKind,
+/// A registration waiting for a decision, as the queue reads it.
+#[derive(Queryable)]
+struct EnrolmentLine {
+    id: String,
+    kind: String,
+    status: String,
+    submitted: Option<Timestamp>,
+    created: Timestamp,
+    account: String,
+    name: String,
+}
+
+/// An open question, as the queue reads it (the asker may have no account).
+#[derive(Queryable)]
+struct QuestionLine {
+    id: String,
+    topic: String,
+    status: String,
+    created: Timestamp,
+    account: Option<String>,
+    email: Option<String>,
+}
+
+/// What every kind of open submission has.
+struct Open {
     id: String,
     subtype: String,
     applicant: String,
+    account: Option<String>,
     status: String,
     submitted_at: Timestamp,
     due: NaiveDate,
-    today: NaiveDate,
-    limits: &Casework,
-) -> WorkItem {
-    let (days_left, urgency) = urgency(due, today, limits.near_breach_days);
+}
+
+fn item(kind: SubjectKind, open: Open, today: NaiveDate, limits: &Casework) -> WorkItem {
+    let (days_left, urgency) = urgency(open.due, today, limits.near_breach_days);
     WorkItem {
         kind,
-        id,
-        subtype,
-        applicant,
-        applicant_account_id: None,
+        id: open.id,
+        subtype: open.subtype,
+        applicant: open.applicant,
+        applicant_account_id: open.account,
         province: None,
-        status,
+        status: open.status,
         awaiting_approval: false,
-        submitted_at,
-        due,
+        submitted_at: open.submitted_at,
+        due: open.due,
         days_left,
         urgency,
         assignee: None,
         flags: 0,
     }
-}
-
-impl WorkItem {
-    fn awaiting(mut self, yes: bool) -> Self {
-        self.awaiting_approval = yes;
-        self
-    }
-}
-
-/// The account behind each claim, registration and question (questions may have none).
-fn attach_accounts(conn: &mut DbConn, items: &mut [WorkItem]) -> QueryResult<()> {
-    let ids = |k: SubjectKind| -> Vec<String> {
-        items
-            .iter()
-            .filter(|i| i.kind == k)
-            .map(|i| i.id.clone())
-            .collect()
-    };
-    let mut owner: HashMap<(SubjectKind, String), String> = HashMap::new();
-    for (id, account) in claims::table
-        .filter(claims::id.eq_any(ids(SubjectKind::Claim)))
-        .select((claims::id, claims::account_id))
-        .load::<(String, String)>(conn)?
-    {
-        owner.insert((SubjectKind::Claim, id), account);
-    }
-    for (id, account) in enrolments::table
-        .filter(enrolments::id.eq_any(ids(SubjectKind::Enrolment)))
-        .select((enrolments::id, enrolments::account_id))
-        .load::<(String, String)>(conn)?
-    {
-        owner.insert((SubjectKind::Enrolment, id), account);
-    }
-    for (id, account) in questions::table
-        .filter(questions::id.eq_any(ids(SubjectKind::Question)))
-        .filter(questions::account_id.is_not_null())
-        .select((questions::id, questions::account_id.assume_not_null()))
-        .load::<(String, String)>(conn)?
-    {
-        owner.insert((SubjectKind::Question, id), account);
-    }
-    for item in items.iter_mut() {
-        item.applicant_account_id = owner.remove(&(item.kind, item.id.clone()));
-    }
-    Ok(())
 }
 
 fn attach_assignees(conn: &mut DbConn, items: &mut [WorkItem]) -> QueryResult<()> {

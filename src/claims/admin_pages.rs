@@ -44,7 +44,6 @@ async fn queue(me: StaffSession) -> Result<HttpResponse, AppError> {
 struct ReviewPage {
     ctx: PageContext,
     file: Casefile,
-    claim: Claim,
     answers: Vec<Answer>,
     payout: Option<MaskedPayoutAccount>,
     can_decide: bool,
@@ -56,7 +55,7 @@ struct ReviewPage {
 
 impl ReviewPage {
     fn is(&self, status: &str) -> bool {
-        self.claim.status.as_str() == status
+        self.file.claim.status.as_str() == status
     }
 
     fn reason_key(&self, code: &str) -> String {
@@ -73,7 +72,8 @@ impl ReviewPage {
 
     /// The amount to prefill a proposal with: the rules' figure.
     fn computed(&self) -> Option<i64> {
-        self.claim
+        self.file
+            .claim
             .assessment
             .as_ref()
             .and_then(super::decision::computed_amount)
@@ -111,7 +111,6 @@ async fn review_page(
         status,
         &ReviewPage {
             ctx,
-            claim: file.claim.clone(),
             file,
             answers,
             payout,

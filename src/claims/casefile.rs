@@ -98,8 +98,7 @@ pub fn open(
     catalog: &crate::web::i18n::Catalog,
     now: Timestamp,
 ) -> Result<(Casefile, Account), AppError> {
-    let row = flow::find(conn, id)?.ok_or(AppError::NotFound)?;
-    let (account, claim) = flow::for_staff(conn, id)?;
+    let (row, account, claim) = flow::for_staff(conn, id)?;
     audit::staff_read(
         conn,
         now.and_utc(),

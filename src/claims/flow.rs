@@ -607,11 +607,6 @@ impl StaffAction<'_> {
             Self::MarkPaid { .. } => "claim.mark_paid",
         }
     }
-
-    /// Approving and rejecting need the decide permission; the rest is review work.
-    pub fn decides(&self) -> bool {
-        matches!(self, Self::Approve { .. } | Self::Reject { .. })
-    }
 }
 
 /// Who acts on a claim, from which version, under which four-eyes threshold.
@@ -878,22 +873,13 @@ pub fn appeal(
     Ok((appeal.id, true))
 }
 
-/// Claims waiting for staff, the nearest legal deadline first.
-pub fn queue(conn: &mut DbConn) -> Result<Vec<ClaimRow>, AppError> {
-    Ok(claims::table
-        .filter(claims::status.eq_any(["submitted", "in_review", "info_requested"]))
-        .order((claims::decision_due.asc(), claims::submitted_at.asc()))
-        .select(ClaimRow::as_select())
-        .load(conn)?)
-}
-
-/// A claim for staff (who may read any), with its owner.
-pub fn for_staff(conn: &mut DbConn, id: &str) -> Result<(Account, Claim), AppError> {
+/// A claim for staff (who may read any): its row, its owner and the claim as they see it.
+pub fn for_staff(conn: &mut DbConn, id: &str) -> Result<(ClaimRow, Account, Claim), AppError> {
     let row = find(conn, id)?.ok_or(AppError::NotFound)?;
     let account =
         crate::accounts::store::account(conn, &row.account_id)?.ok_or(AppError::NotFound)?;
     let claim = view(conn, &account, id)?;
-    Ok((account, claim))
+    Ok((row, account, claim))
 }
 
 fn notify(
