@@ -280,4 +280,65 @@ on_both_backends! {
         let again = app.write(move |conn| Ok(ansinh::casework::digest::send_due(conn, &l2, &u2, now)?)).await;
         assert_eq!(again, 0);
     }
+
+    async fn registrations_and_questions_are_read_and_decided_over_the_staff_api(backend) {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        let app = TestApp::spawn_at(backend, start).await;
+        let (me, token) = citizen(&app).await;
+        let body = json!({ "kind": "voluntary_si", "monthly_income": 3_000_000, "support_group": "other", "payment_mode": "yearly", "start_month": "2026-12" });
+        let draft = app.post_json_with("/api/v1/me/enrolments", &token, &[("Idempotency-Key", "reg-1")], &body).await;
+        assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.text);
+        let id = draft.body["id"].as_str().unwrap().to_owned();
+        let submitted = app.post_json_with(&format!("/api/v1/me/enrolments/{id}/submit"), &token, &[("Idempotency-Key", "reg-2")], &json!(null)).await;
+        assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+        let (_, clerk) = staff_with_token(&app, "clerk@ansinh.test", Role::Clerk).await;
+        let (_, approver) = staff_with_token(&app, "approver@ansinh.test", Role::Approver).await;
+
+        // Read beside the applicant, with its version; the read is in the citizen's log.
+        let path = format!("/api/v1/staff/enrolments/{id}");
+        let read = app.get_auth(&path, &clerk).await;
+        assert_eq!((read.status, &read.body["applicant_name"], &read.body["enrolment"]["status"]), (StatusCode::OK, &json!(me.full_name), &json!("submitted")), "{}", read.text);
+        let v = read.header("etag").unwrap().to_owned();
+        let log = app.get_auth("/api/v1/me/access-log", &token).await;
+        assert_eq!(log.body["staff_reads"][0]["what"], "enrolment", "{}", log.text);
+        app.get_auth(&format!("/api/v1/staff/enrolments/{}", uuid::Uuid::now_v7()), &clerk).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        app.get_auth(&path, &token).await.assert_problem(StatusCode::FORBIDDEN, "forbidden");
+
+        // Deciding: approvers only, a known decision, a reason to reject, the version read.
+        let decide = format!("{path}/decision");
+        let reject = json!({ "decision": "reject", "reason": "Bạn đang tham gia BHXH bắt buộc." });
+        call(&app, &decide, &clerk, &v, &reject).await.assert_problem(StatusCode::FORBIDDEN, "forbidden");
+        assert_eq!(call(&app, &decide, &approver, &v, &json!({ "decision": "maybe" })).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["decision"]);
+        assert_eq!(call(&app, &decide, &approver, &v, &json!({ "decision": "reject" })).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["reason"]);
+        call(&app, &decide, &approver, "\"v999\"", &reject).await.assert_problem(StatusCode::PRECONDITION_FAILED, "stale");
+        let decided = call(&app, &decide, &approver, &v, &reject).await;
+        assert_eq!((decided.status, &decided.body["status"]), (StatusCode::OK, &json!("rejected")), "{}", decided.text);
+        call(&app, &decide, &approver, &v, &reject).await.assert_problem(StatusCode::PRECONDITION_FAILED, "stale");
+        let now = decided.header("etag").unwrap().to_owned();
+        call(&app, &decide, &approver, &now, &json!({ "decision": "approve" })).await.assert_problem(StatusCode::CONFLICT, "wrong_state");
+        let seen = app.get_auth(&format!("/api/v1/me/enrolments/{id}"), &token).await;
+        assert_eq!(seen.body["status"], "rejected");
+
+        // A signed-in citizen's question: read, answered once, never empty.
+        let mut browser = crate::support::Browser::new(&app);
+        browser.log_in(&me.email, &me.password).await;
+        let csrf = browser.csrf_token("/questions/new").await;
+        let asked = browser.post_form("/questions/new", &csrf, &[("topic", "pension"), ("body", "Bao nhiêu tuổi thì được nhận lương hưu?")]).await;
+        assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.text);
+        let mine = browser.get("/account/questions").await;
+        let marker = "scope=\"row\"><a href=\"/questions/";
+        let at = mine.text.find(marker).unwrap() + marker.len();
+        let qid: String = mine.text[at..].chars().take_while(|c| c.is_ascii_hexdigit() || *c == '-').collect();
+        let qpath = format!("/api/v1/staff/questions/{qid}");
+        let question = app.get_auth(&qpath, &clerk).await;
+        assert_eq!((question.status, &question.body["status"], &question.body["topic"]), (StatusCode::OK, &json!("open"), &json!("pension")), "{}", question.text);
+        assert!(question.body.get("email").is_none(), "{}", question.text);
+        let answer = format!("{qpath}/answer");
+        assert_eq!(app.post_json_auth(&answer, &clerk, &json!({ "answer": "  " })).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), ["answer"]);
+        assert_eq!(app.post_json_auth(&answer, &clerk, &json!({ "answer": "Nam: 60 tuổi 9 tháng (2026)." })).await.status, StatusCode::NO_CONTENT);
+        app.post_json_auth(&answer, &approver, &json!({ "answer": "Lần hai" })).await.assert_problem(StatusCode::CONFLICT, "wrong_state");
+        app.get_auth(&format!("/api/v1/staff/questions/{}", uuid::Uuid::now_v7()), &clerk).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        // The asker is emailed a link to the answer.
+        app.mail.wait_for(&me.email, "Câu hỏi của bạn đã có câu trả lời").await;
+    }
 }
